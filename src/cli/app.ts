@@ -1,0 +1,65 @@
+/**
+ * Builds the dependencies a command needs, in one place: config, logger, database
+ * (with its lock and migrations), the scan store and the rule set.
+ */
+import type { Logger, LevelWithSilent } from 'pino';
+import type { Config } from '../config/config-schema.js';
+import { loadConfig } from '../config/load-config.js';
+import { createLogger } from '../log/logger.js';
+import { loadRuleSet, type RuleSet } from '../rules/load-rules.js';
+import { lockDataDir, type DataDirLock } from '../store/data-dir-lock.js';
+import { openDatabase, type Database } from '../store/database.js';
+import { RULES_DIR } from '../store/paths.js';
+import { createScanRepository, type ScanRepository } from '../store/scan-repository.js';
+
+export interface App {
+  config: Config;
+  configFile: string | null;
+  log: Logger;
+  db: Database;
+  store: ScanRepository;
+  ruleSet: RuleSet;
+  close(): Promise<void>;
+}
+
+export interface OpenAppOptions {
+  configPath?: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** The log level when neither the config file nor PPMAT_LOG_LEVEL sets one. */
+  defaultLogLevel: LevelWithSilent;
+}
+
+export async function openApp(options: OpenAppOptions): Promise<App> {
+  const { config, file } = await loadConfig({ cwd: options.cwd, env: options.env, ...(options.configPath ? { path: options.configPath } : {}) });
+  const levelSet = options.env.PPMAT_LOG_LEVEL || file !== null;
+  const log = createLogger({ level: levelSet ? config.log.level : options.defaultLogLevel });
+  // Rules first: a broken rule file refuses to start before anything is written.
+  const ruleSet = await loadRuleSet(config.rulesDir ?? RULES_DIR);
+  let lock: DataDirLock | undefined;
+  if (!config.databaseUrl) lock = await lockDataDir(config.dataDir);
+  let db: Database;
+  try {
+    db = await openDatabase({
+      dataDir: config.dataDir,
+      log: log.child({ component: 'store' }),
+      ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    });
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
+  log.debug({ database: db.location, applied: db.migrations.applied }, 'database ready');
+  return {
+    config,
+    configFile: file,
+    log,
+    db,
+    store: createScanRepository(db.prisma),
+    ruleSet,
+    async close() {
+      await db.close();
+      await lock?.release();
+    },
+  };
+}

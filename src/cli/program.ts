@@ -1,0 +1,87 @@
+/**
+ * The `ppmat` command line (commander). Each command returns its exit code; errors with a
+ * catalogue code print one clear line and exit with that code's exit status.
+ */
+import { Command, Option } from 'commander';
+import { EXIT, isPpmatError } from '../errors/catalogue.js';
+import { scanCommand, type CommandIo } from './scan.command.js';
+import { simulateCommand } from './simulate.command.js';
+import { startCommand } from './start.command.js';
+
+const PROFILES = ['initial', 'defined', 'capable'] as const;
+
+export function buildProgram(io: CommandIo, setExit: (code: number) => void): Command {
+  const program = new Command('ppmat')
+    .description('Measures, from evidence, how mature a Power Platform adoption is (Microsoft adoption maturity model).')
+    .option('-c, --config <file>', 'configuration file (default: ./ppmat.yaml, or PPMAT_CONFIG)')
+    .showHelpAfterError()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok, 2 scan partial (some evidence missing), 3 scan failed, 4 invalid config or rules, 5 database error, 130 interrupted.',
+    );
+
+  program
+    .command('scan')
+    .description('scan now, print the levels and every check, and store the scan')
+    .option('--demo', 'scan the built-in demo tenant (default when no tenant is configured)')
+    .addOption(new Option('--profile <profile>', 'posture of the demo tenant').choices(PROFILES))
+    .option('--tenant <id>', 'scan only this configured tenant')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (opts: { demo?: boolean; profile?: (typeof PROFILES)[number]; tenant?: string; format: 'table' | 'json' }) => {
+      setExit(await scanCommand({ ...opts, ...globalConfig(program) }, io));
+    });
+
+  program
+    .command('start')
+    .description('the service: scan the demo tenant (or configured tenants) now, then nightly until Ctrl-C')
+    .action(async () => {
+      setExit(await startCommand(globalConfig(program), io));
+    });
+
+  program
+    .command('simulate')
+    .description('run the built-in demo tenant (a fake Power Platform admin API) on a loopback port')
+    .addOption(new Option('--profile <profile>', 'posture of the demo tenant').choices(PROFILES).default('defined'))
+    .option('--port <port>', 'port to listen on (0: any free port)', (v) => Number.parseInt(v, 10), 0)
+    .option('--seed <seed>', 'seed of the generated tenant', (v) => Number.parseInt(v, 10), 42)
+    .option('--environments <n>', 'number of environments', (v) => Number.parseInt(v, 10), 12)
+    .action(async (opts: { profile: (typeof PROFILES)[number]; port: number; seed: number; environments: number }) => {
+      setExit(await simulateCommand(opts, io));
+    });
+
+  return program;
+}
+
+function globalConfig(program: Command): { config?: string } {
+  const config = program.opts<{ config?: string }>().config;
+  return config ? { config } : {};
+}
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function runCli(argv: string[], io: CommandIo): Promise<number> {
+  let exit: number = EXIT.ok;
+  const program = buildProgram(io, (code) => {
+    exit = code;
+  });
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return exit;
+  } catch (error) {
+    if (isPpmatError(error)) {
+      io.stderr.write(`ppmat: ${error.code}: ${error.message}\n`);
+      return io.signal.aborted && error.code === 'PPMAT_E_ABORTED' ? EXIT.interrupted : error.exitCode;
+    }
+    const commanderCode = (error as { code?: string; exitCode?: number }).code;
+    if (typeof commanderCode === 'string' && commanderCode.startsWith('commander.')) {
+      return commanderCode === 'commander.helpDisplayed' || commanderCode === 'commander.version' ? EXIT.ok : EXIT.config;
+    }
+    if (io.signal.aborted) {
+      io.stderr.write('ppmat: interrupted; the running scan was marked aborted.\n');
+      return EXIT.interrupted;
+    }
+    io.stderr.write(`ppmat: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT.unexpected;
+  }
+}

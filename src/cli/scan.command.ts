@@ -1,0 +1,103 @@
+/**
+ * `ppmat scan`: one scan now, printed as a table or JSON, and stored.
+ * Exit codes: 0 succeeded, 2 partial, 3 failed, 4 bad config or rules, 5 database, 130 interrupted.
+ */
+import { createCollectors } from '../collectors/index.js';
+import { EXIT, PpmatError } from '../errors/catalogue.js';
+import { runScan } from '../scheduler/run-scan.js';
+import { openApp } from './app.js';
+import { createProgressDisplay } from './progress.js';
+import { renderJson, renderTable } from './render.js';
+import { configuredTarget, demoTarget, type DemoProfile, type TenantTarget } from './tenant-targets.js';
+
+export interface ScanCommandOptions {
+  config?: string;
+  demo?: boolean;
+  profile?: DemoProfile;
+  tenant?: string;
+  format: 'table' | 'json';
+}
+
+export interface CommandIo {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Aborted on Ctrl-C. */
+  signal: AbortSignal;
+}
+
+export async function scanCommand(options: ScanCommandOptions, io: CommandIo): Promise<number> {
+  const app = await openApp({ cwd: io.cwd, env: io.env, defaultLogLevel: 'warn', ...(options.config ? { configPath: options.config } : {}) });
+  const targets: TenantTarget[] = [];
+  try {
+    targets.push(...(await selectTargets(app.config, options, app.log, io.env)));
+    let exit: number = EXIT.ok;
+    await app.store.abortStaleScans(staleBefore(app.db.kind), STALE_REASON);
+    for (const target of targets) {
+      await app.store.upsertTenant(target.tenant);
+      const progress = createProgressDisplay(io.stderr);
+      let outcome;
+      try {
+        outcome = await runScan(
+          {
+            store: app.store,
+            ruleSet: app.ruleSet,
+            collectors: createCollectors(),
+            createHttp: target.createHttp,
+            clock: () => new Date(),
+            log: app.log.child({ component: 'scan' }),
+            signal: io.signal,
+            onProgress: progress.onProgress,
+          },
+          { tenantId: target.tenant.id, attestations: target.attestations },
+          'manual',
+        );
+      } finally {
+        progress.done();
+      }
+      io.stdout.write(
+        (options.format === 'json'
+          ? renderJson(outcome, target.tenant.displayName)
+          : renderTable(outcome, { tenantName: target.tenant.displayName, color: Boolean(io.stdout.isTTY) && !io.env.NO_COLOR })) + '\n',
+      );
+      const code = outcome.status === 'succeeded' ? EXIT.ok : outcome.status === 'partial' ? EXIT.partial : EXIT.scanFailed;
+      exit = Math.max(exit, code);
+    }
+    return exit;
+  } finally {
+    for (const target of targets) await target.close().catch(() => undefined);
+    await app.close();
+  }
+}
+
+async function selectTargets(
+  config: Awaited<ReturnType<typeof openApp>>['config'],
+  options: ScanCommandOptions,
+  log: Awaited<ReturnType<typeof openApp>>['log'],
+  env: NodeJS.ProcessEnv,
+): Promise<TenantTarget[]> {
+  if (options.demo || (config.tenants.length === 0 && !options.tenant)) {
+    if (options.tenant) throw new PpmatError('PPMAT_E_CONFIG_INVALID', 'give either --demo or --tenant, not both.', { where: 'command line' });
+    return [await demoTarget(config, log, options.profile ?? config.demo.profile)];
+  }
+  const tenants = options.tenant ? config.tenants.filter((t) => t.id === options.tenant) : config.tenants.filter((t) => t.enabled);
+  if (tenants.length === 0) {
+    const known = config.tenants.map((t) => t.id).join(', ') || 'none';
+    throw new PpmatError('PPMAT_E_TENANT_UNKNOWN', `no tenant ${options.tenant ?? ''} is configured (configured: ${known}).`, { where: '--tenant' });
+  }
+  const targets: TenantTarget[] = [];
+  for (const tenant of tenants) targets.push(await configuredTarget(config, tenant, log, env));
+  return targets;
+}
+
+/**
+ * Scans left `running` by a process that died. The embedded database has one process by
+ * construction (a lock file), so every running scan is stale; on a shared PostgreSQL only
+ * old ones are (leases across processes come with scheduling).
+ */
+export const STALE_REASON = 'the process running this scan stopped before it finished';
+
+export function staleBefore(kind: 'embedded' | 'postgresql', now = new Date()): Date {
+  return kind === 'embedded' ? now : new Date(now.getTime() - 6 * 60 * 60_000);
+}

@@ -1,0 +1,130 @@
+/**
+ * Turns configuration into scan targets: each tenant with its credential, endpoints and
+ * attestations. With no tenant configured, the built-in demo tenant (the simulator) is
+ * the target.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import { resolveEndpoints } from '../auth/clouds.js';
+import { createCredential, StaticTokenCredential, type CredentialConfig } from '../auth/credentials.js';
+import type { Config, TenantConfig } from '../config/config-schema.js';
+import { PpmatError } from '../errors/catalogue.js';
+import { createHttpClient } from '../http/http-client.js';
+import type { HttpClient } from '../http/types.js';
+import type { Attestation } from '../scoring/types.js';
+import { demoAttestations } from '../simulator/demo-attestations.js';
+import { simulatorEndpoints, startSimulator } from '../simulator/server.js';
+import type { TenantRecord } from '../store/scan-repository.js';
+
+export interface TenantTarget {
+  tenant: TenantRecord;
+  attestations: Attestation[];
+  /** A fresh HTTP client (own stats, shared token cache) per collector run. */
+  createHttp: () => HttpClient;
+  /** Stops what the target started (the demo simulator). */
+  close(): Promise<void>;
+}
+
+export type DemoProfile = Config['demo']['profile'];
+
+/** Starts the built-in demo tenant: the simulator on a loopback port, and a static token. */
+export async function demoTarget(config: Config, log: Logger, profile: DemoProfile = config.demo.profile): Promise<TenantTarget> {
+  let simulator: Awaited<ReturnType<typeof startSimulator>>;
+  try {
+    simulator = await startSimulator({ seed: config.demo.seed, profile, environments: config.demo.environments });
+  } catch (error) {
+    throw new PpmatError('PPMAT_E_SIMULATOR', `the demo tenant could not start: ${(error as Error).message}`, { cause: error });
+  }
+  log.info({ url: simulator.url, profile, tenantId: simulator.tenantId }, 'demo tenant started');
+  const endpoints = resolveEndpoints('public', { baseUrls: simulatorEndpoints(simulator.url) });
+  const root = createHttpClient({
+    baseUrls: endpoints.baseUrls,
+    scopes: endpoints.scopes,
+    credential: new StaticTokenCredential('ppmat-demo-token'),
+    log: log.child({ component: 'http' }),
+    timeoutMs: config.http.timeoutMs,
+    maxRetries: config.http.maxRetries,
+  });
+  return {
+    tenant: {
+      id: simulator.tenantId,
+      displayName: `Contoso (demo tenant, ${profile} profile)`,
+      cloud: 'public',
+      schedule: config.demo.schedule,
+      timezone: config.demo.timezone,
+      enabled: true,
+    },
+    attestations: demoAttestations(profile, new Date()),
+    createHttp: () => root.scoped(),
+    close: () => simulator.close(),
+  };
+}
+
+/** A configured tenant: its credential (secrets read from env or file now), cloud endpoints and attestations. */
+export async function configuredTarget(config: Config, tenant: TenantConfig, log: Logger, env: NodeJS.ProcessEnv): Promise<TenantTarget> {
+  const endpoints = resolveEndpoints(tenant.cloud, { baseUrls: tenant.endpoints ?? {} });
+  const credential = createCredential(await resolveCredential(tenant, env), { authorityHost: endpoints.authorityHost });
+  const root = createHttpClient({
+    baseUrls: endpoints.baseUrls,
+    scopes: endpoints.scopes,
+    credential,
+    log: log.child({ component: 'http' }),
+    timeoutMs: config.http.timeoutMs,
+    maxRetries: config.http.maxRetries,
+  });
+  return {
+    tenant: {
+      id: tenant.id,
+      displayName: tenant.displayName ?? tenant.id,
+      cloud: tenant.cloud,
+      schedule: tenant.schedule,
+      timezone: tenant.timezone,
+      enabled: tenant.enabled,
+    },
+    attestations: tenant.attestations.map((a) => ({
+      capabilityId: a.capability,
+      by: a.by,
+      at: a.at,
+      reason: a.reason,
+      ...(a.expires ? { expires: a.expires } : {}),
+    })),
+    createHttp: () => root.scoped(),
+    close: async () => undefined,
+  };
+}
+
+async function resolveCredential(tenant: TenantConfig, env: NodeJS.ProcessEnv): Promise<CredentialConfig> {
+  const c = tenant.credential;
+  const where = `tenants[id=${tenant.id}].credential`;
+  const fromEnv = (name: string): string => {
+    const value = env[name];
+    if (!value) throw new PpmatError('PPMAT_E_CONFIG_INVALID', `the environment variable ${name} is not set.`, { where });
+    return value;
+  };
+  switch (c.kind) {
+    case 'clientSecret': {
+      let secret: string;
+      if (c.clientSecretEnv) secret = fromEnv(c.clientSecretEnv);
+      else {
+        try {
+          secret = (await readFile(c.clientSecretFile!, 'utf8')).trim();
+        } catch (error) {
+          throw new PpmatError('PPMAT_E_CONFIG_INVALID', `cannot read clientSecretFile: ${(error as NodeJS.ErrnoException).code ?? 'error'}.`, { where });
+        }
+      }
+      return { kind: 'clientSecret', tenantId: tenant.id, clientId: c.clientId, clientSecret: secret };
+    }
+    case 'clientCertificate':
+      return {
+        kind: 'clientCertificate',
+        tenantId: tenant.id,
+        clientId: c.clientId,
+        certificatePath: c.certificatePath,
+        ...(c.certificatePasswordEnv ? { certificatePassword: fromEnv(c.certificatePasswordEnv) } : {}),
+      };
+    case 'managedIdentity':
+      return { kind: 'managedIdentity', ...(c.clientId ? { clientId: c.clientId } : {}) };
+    case 'static':
+      return { kind: 'static', token: fromEnv(c.tokenEnv) };
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The contract between the scan pipeline and collectors.
+ *
+ * A collector does I/O and nothing else: it asks the admin API through the injected
+ * HTTP client, maps the raw payload to the normalized evidence shape, validates it,
+ * and returns it. It never judges. When it cannot collect, it throws a
+ * {@link CollectionError} whose `status` tells the pipeline whether the evidence is
+ * `unavailable` (the API refused us) or an `error` (it failed).
+ */
+import type { Logger } from 'pino';
+import type { EvidenceDataByKey, EvidenceKey } from '../evidence/schemas.js';
+import type { HttpClient } from '../http/types.js';
+
+/** Progress of one collector, for the terminal progress line. */
+export interface CollectorProgress {
+  collector: EvidenceKey;
+  pages: number;
+  requests: number;
+}
+
+export interface CollectorContext {
+  tenantId: string;
+  /** A client scoped to this collector run: its `stats` feed the CollectorRun row. */
+  http: HttpClient;
+  log: Logger;
+  signal?: AbortSignal;
+  onProgress?: (progress: CollectorProgress) => void;
+}
+
+export interface Collector<K extends EvidenceKey = EvidenceKey> {
+  key: K;
+  collect(ctx: CollectorContext): Promise<EvidenceDataByKey[K]>;
+}
+
+export type CollectionFailureStatus = 'unavailable' | 'error';
+
+/** A typed collection failure: the pipeline turns it into evidence marked `unavailable` or `error`. */
+export class CollectionError extends Error {
+  constructor(
+    readonly status: CollectionFailureStatus,
+    /** A `PPMAT_E_...` code from the error catalogue. */
+    readonly code: string,
+    message: string,
+    readonly details: { httpStatus?: number; url?: string } = {},
+  ) {
+    super(message);
+    this.name = 'CollectionError';
+  }
+}

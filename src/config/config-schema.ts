@@ -1,0 +1,107 @@
+/**
+ * The shape of ppmat.yaml (after environment variables are applied), validated once at start.
+ * Secrets are never inline: a client secret comes from an environment variable or a file.
+ */
+import { z } from 'zod';
+import { validate as isValidCron } from 'node-cron';
+
+const cron = z
+  .string()
+  .refine((value) => isValidCron(value), { message: 'is not a valid cron expression (e.g. "0 2 * * *" for 02:00 every night)' });
+
+const timezone = z.string().refine(
+  (value) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: value });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'is not an IANA time zone (e.g. "Europe/Paris")' },
+);
+
+const guidOrDomain = z.string().min(1);
+
+export const credentialSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('clientSecret'),
+    clientId: z.string().min(1),
+    /** The name of the environment variable that holds the secret. */
+    clientSecretEnv: z.string().min(1).optional(),
+    /** A file whose content is the secret. */
+    clientSecretFile: z.string().min(1).optional(),
+  }).refine((c) => (c.clientSecretEnv ? 1 : 0) + (c.clientSecretFile ? 1 : 0) === 1, {
+    message: 'give exactly one of clientSecretEnv or clientSecretFile (secrets are never written in ppmat.yaml)',
+  }),
+  z.strictObject({
+    kind: z.literal('clientCertificate'),
+    clientId: z.string().min(1),
+    /** A PEM file with the certificate and its private key. */
+    certificatePath: z.string().min(1),
+    certificatePasswordEnv: z.string().min(1).optional(),
+  }),
+  z.strictObject({ kind: z.literal('managedIdentity'), clientId: z.string().min(1).optional() }),
+  z.strictObject({
+    kind: z.literal('static'),
+    /** The name of the environment variable that holds a bearer token (test rigs). */
+    tokenEnv: z.string().min(1),
+  }),
+]);
+export type CredentialConfig = z.infer<typeof credentialSchema>;
+
+export const endpointsSchema = z.strictObject({
+  bap: z.url().optional(),
+  powerApps: z.url().optional(),
+  flow: z.url().optional(),
+  powerPlatform: z.url().optional(),
+  graph: z.url().optional(),
+});
+
+export const attestationSchema = z.strictObject({
+  capability: z.string().min(1),
+  by: z.string().min(1),
+  at: z.iso.date().or(z.iso.datetime()),
+  reason: z.string().min(1),
+  expires: z.iso.date().or(z.iso.datetime()).optional(),
+});
+
+export const tenantSchema = z.strictObject({
+  id: guidOrDomain,
+  displayName: z.string().min(1).optional(),
+  cloud: z.enum(['public', 'gcc', 'gcchigh', 'dod', 'china']).default('public'),
+  schedule: cron.default('0 2 * * *'),
+  timezone: timezone.default('UTC'),
+  enabled: z.boolean().default(true),
+  credential: credentialSchema,
+  endpoints: endpointsSchema.optional(),
+  attestations: z.array(attestationSchema).default([]),
+});
+export type TenantConfig = z.infer<typeof tenantSchema>;
+
+export const configSchema = z.strictObject({
+  /** Embedded database directory (PGlite); ignored when databaseUrl is set. */
+  dataDir: z.string().min(1).default('.ppmat/data'),
+  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgresql://').optional(),
+  log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).default({ level: 'info' }),
+  /** Folder with model/ and checks/ (default: the rules shipped with ppmat). */
+  rulesDir: z.string().min(1).optional(),
+  http: z
+    .strictObject({
+      timeoutMs: z.number().int().positive().default(30_000),
+      maxRetries: z.number().int().min(0).max(20).default(5),
+    })
+    .default({ timeoutMs: 30_000, maxRetries: 5 }),
+  /** The built-in demo tenant, scanned when no tenant is configured. */
+  demo: z
+    .strictObject({
+      profile: z.enum(['initial', 'defined', 'capable']).default('defined'),
+      seed: z.number().int().default(42),
+      environments: z.number().int().min(1).max(100_000).default(12),
+      schedule: cron.default('0 2 * * *'),
+      timezone: timezone.default('UTC'),
+    })
+    .default({ profile: 'defined', seed: 42, environments: 12, schedule: '0 2 * * *', timezone: 'UTC' }),
+  tenants: z.array(tenantSchema).default([]),
+});
+export type Config = z.infer<typeof configSchema>;

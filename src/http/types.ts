@@ -1,0 +1,42 @@
+/**
+ * The HTTP client every collector uses: one place for tokens, timeouts, retries,
+ * `Retry-After`, pagination and per-run accounting.
+ */
+
+/** The API surfaces and the token audience each needs. */
+export type ApiSurface = 'bap' | 'powerApps' | 'flow' | 'powerPlatform' | 'graph';
+
+export interface HttpStats {
+  requests: number;
+  retries: number;
+  /** Requests answered 429. */
+  throttled: number;
+  /** Milliseconds spent waiting because of 429 / Retry-After. */
+  throttledMs: number;
+  bytes: number;
+  pages: number;
+}
+
+export interface HttpResponse<T = unknown> {
+  status: number;
+  data: T;
+  headers: Record<string, string>;
+}
+
+export interface RequestOptions {
+  surface: ApiSurface;
+  method?: 'GET' | 'POST';
+  /** Path and query relative to the surface's base URL, or an absolute URL (a `nextLink`). */
+  url: string;
+  body?: unknown;
+  /** Statuses that are answers, not errors (e.g. 404 for an unconfigured tenant isolation policy). */
+  acceptStatus?: number[];
+  signal?: AbortSignal;
+}
+
+export interface HttpClient {
+  request<T = unknown>(options: RequestOptions): Promise<HttpResponse<T>>;
+  /** GETs a `{ value: [...] }` list and follows `nextLink` / `@odata.nextLink` until the end. */
+  paginate<T = unknown>(options: RequestOptions, onPage?: (items: T[], page: number) => void): Promise<T[]>;
+  readonly stats: HttpStats;
+}

@@ -1,0 +1,48 @@
+/**
+ * pino JSON logs on standard error (standard output is for results), with secrets redacted.
+ * Each part of ppmat logs through a child logger with its `component`.
+ */
+import pino, { type Logger, type LevelWithSilent } from 'pino';
+
+/** Paths pino replaces with "[redacted]" wherever they appear in a log object. */
+export const REDACT_PATHS = [
+  'token',
+  '*.token',
+  'accessToken',
+  '*.accessToken',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  '*.headers.authorization',
+  'headers.Authorization',
+  '*.headers.Authorization',
+  'clientSecret',
+  '*.clientSecret',
+  'password',
+  '*.password',
+  'databaseUrl',
+  '*.databaseUrl',
+];
+
+export interface LoggerOptions {
+  level: LevelWithSilent;
+  /** A writable stream (tests) or a file descriptor; default: standard error. */
+  destination?: pino.DestinationStream | number;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const destination = typeof options.destination === 'object' ? options.destination : pino.destination({ fd: options.destination ?? 2, sync: true });
+  return pino(
+    {
+      level: options.level,
+      base: { app: 'ppmat' },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination,
+  );
+}
+
+export function componentLogger(log: Logger, component: string): Logger {
+  return log.child({ component });
+}

@@ -1,0 +1,86 @@
+/**
+ * Runs every collector of a scan at once, each with its own HTTP client so its requests,
+ * retries and throttling are accounted to its CollectorRun. A collector that fails gives
+ * evidence marked `unavailable` or `error` with the reason: never a crashed scan.
+ */
+import type { Logger } from 'pino';
+import { CollectionError, type Collector, type CollectorProgress } from '../collectors/types.js';
+import type { EvidenceKey } from '../evidence/schemas.js';
+import type { EvidenceItem } from '../evidence/snapshot.js';
+import { PpmatError } from '../errors/catalogue.js';
+import type { HttpClient } from '../http/types.js';
+import type { CollectorRunRecord } from '../store/scan-repository.js';
+
+export interface CollectDeps {
+  collectors: Collector[];
+  /** A fresh client per collector run. */
+  createHttp: () => HttpClient;
+  clock: () => Date;
+  log: Logger;
+  signal?: AbortSignal;
+  onProgress?: (event: CollectProgressEvent) => void;
+}
+
+export type CollectProgressEvent =
+  | { type: 'collector-start'; collector: EvidenceKey }
+  | ({ type: 'collector-progress' } & CollectorProgress)
+  | { type: 'collector-done'; collector: EvidenceKey; status: EvidenceItem['status']; run: CollectorRunRecord };
+
+export interface Collected {
+  evidence: EvidenceItem[];
+  runs: CollectorRunRecord[];
+}
+
+export async function collectAll(deps: CollectDeps, tenantId: string): Promise<Collected> {
+  const results = await Promise.all(deps.collectors.map((collector) => collectOne(deps, collector, tenantId)));
+  deps.signal?.throwIfAborted();
+  return { evidence: results.map((r) => r.item), runs: results.map((r) => r.run) };
+}
+
+async function collectOne(deps: CollectDeps, collector: Collector, tenantId: string): Promise<{ item: EvidenceItem; run: CollectorRunRecord }> {
+  const http = deps.createHttp();
+  const log = deps.log.child({ collector: collector.key });
+  const startedAt = deps.clock();
+  const started = performance.now();
+  deps.onProgress?.({ type: 'collector-start', collector: collector.key });
+  let item: EvidenceItem;
+  try {
+    const data = await collector.collect({
+      tenantId,
+      http,
+      log,
+      ...(deps.signal ? { signal: deps.signal } : {}),
+      onProgress: (progress) => deps.onProgress?.({ type: 'collector-progress', ...progress }),
+    });
+    item = { key: collector.key, status: 'ok', data, collectedAt: deps.clock().toISOString() } as EvidenceItem;
+  } catch (error) {
+    if (deps.signal?.aborted) throw error;
+    const failure = describeFailure(error);
+    log.warn({ code: failure.code, reason: failure.reason }, `collector ${collector.key} could not collect`);
+    item = { key: collector.key, status: failure.status, reason: failure.reason, errorCode: failure.code, collectedAt: deps.clock().toISOString() };
+  }
+  const stats = http.stats;
+  const run: CollectorRunRecord = {
+    collector: collector.key,
+    status: item.status,
+    startedAt,
+    durationMs: Math.round(performance.now() - started),
+    requests: stats.requests,
+    retries: stats.retries,
+    throttled: stats.throttled,
+    throttledMs: Math.round(stats.throttledMs),
+    bytes: stats.bytes,
+    pages: stats.pages,
+    ...(item.errorCode ? { errorCode: item.errorCode } : {}),
+    ...(item.reason ? { errorMessage: item.reason } : {}),
+  };
+  deps.onProgress?.({ type: 'collector-done', collector: collector.key, status: item.status, run });
+  return { item, run };
+}
+
+function describeFailure(error: unknown): { status: 'unavailable' | 'error'; code: string; reason: string } {
+  if (error instanceof CollectionError) return { status: error.status, code: error.code, reason: error.message };
+  if (error instanceof PpmatError) return { status: 'error', code: error.code, reason: error.message };
+  const message = error instanceof Error ? error.message : String(error);
+  return { status: 'error', code: 'PPMAT_E_SCAN_FAILED', reason: `unexpected collector failure: ${message}` };
+}

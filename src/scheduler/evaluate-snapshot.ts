@@ -1,0 +1,27 @@
+/**
+ * The pure middle of the pipeline: evidence snapshot -> derived facts -> check results ->
+ * capability statuses -> area levels. No I/O, so any stored snapshot can be replayed
+ * through a newer rule set and a snapshot file is a golden test.
+ */
+import type { EvidenceSnapshot } from '../evidence/snapshot.js';
+import { deriveFacts } from '../facts/index.js';
+import { evaluateChecks } from '../rules/evaluate.js';
+import type { RuleSet } from '../rules/load-rules.js';
+import type { CheckResult } from '../rules/types.js';
+import { scoreAreas } from '../scoring/score-areas.js';
+import { scoreCapabilities } from '../scoring/score-capabilities.js';
+import type { AreaScore, Attestation, CapabilityResult } from '../scoring/types.js';
+
+export interface Judgement {
+  checkResults: CheckResult[];
+  capabilityResults: CapabilityResult[];
+  areaScores: AreaScore[];
+}
+
+export function evaluateSnapshot(ruleSet: RuleSet, snapshot: EvidenceSnapshot, attestations: Attestation[], now: Date): Judgement {
+  const facts = deriveFacts(snapshot);
+  const checkResults = evaluateChecks(ruleSet, snapshot, facts);
+  const capabilityResults = scoreCapabilities(ruleSet.catalogue, checkResults, attestations, now);
+  const areaScores = scoreAreas(ruleSet.catalogue, capabilityResults);
+  return { checkResults, capabilityResults, areaScores };
+}

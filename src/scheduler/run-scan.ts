@@ -1,0 +1,111 @@
+/**
+ * One scan of one tenant, top to bottom:
+ * collect -> evidence snapshot -> facts -> checks -> capabilities -> levels -> store.
+ */
+import type { Logger } from 'pino';
+import type { Collector } from '../collectors/types.js';
+import type { EvidenceSnapshot } from '../evidence/snapshot.js';
+import type { HttpClient } from '../http/types.js';
+import type { RuleSet } from '../rules/load-rules.js';
+import type { Attestation } from '../scoring/types.js';
+import type { CollectorRunRecord, SavedScan, ScanRepository, ScanStatus, ScanTrigger } from '../store/scan-repository.js';
+import { collectAll, type CollectProgressEvent } from './collect.js';
+import { evaluateSnapshot, type Judgement } from './evaluate-snapshot.js';
+
+export interface ScanDeps {
+  store: ScanRepository;
+  ruleSet: RuleSet;
+  collectors: Collector[];
+  createHttp: () => HttpClient;
+  clock: () => Date;
+  log: Logger;
+  signal?: AbortSignal;
+  onProgress?: (event: ScanProgressEvent) => void;
+}
+
+export type ScanProgressEvent = CollectProgressEvent | { type: 'stage'; stage: 'evaluating' | 'storing' };
+
+export interface ScanTarget {
+  tenantId: string;
+  attestations: Attestation[];
+}
+
+export interface ScanOutcome extends Judgement {
+  scanId: number;
+  tenantId: string;
+  status: Exclude<ScanStatus, 'running'>;
+  snapshot: EvidenceSnapshot;
+  collectorRuns: CollectorRunRecord[];
+  saved: SavedScan;
+  durationMs: number;
+}
+
+export async function runScan(deps: ScanDeps, target: ScanTarget, trigger: ScanTrigger): Promise<ScanOutcome> {
+  const log = deps.log.child({ tenantId: target.tenantId });
+  const started = performance.now();
+  const startedAt = deps.clock();
+  const scanId = await deps.store.startScan({ tenantId: target.tenantId, trigger, ruleSetVersion: deps.ruleSet.version, startedAt });
+  log.info({ scanId, trigger, ruleSetVersion: deps.ruleSet.version }, 'scan started');
+  try {
+    const collected = await collectAll(
+      {
+        collectors: deps.collectors,
+        createHttp: deps.createHttp,
+        clock: deps.clock,
+        log,
+        ...(deps.signal ? { signal: deps.signal } : {}),
+        ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
+      },
+      target.tenantId,
+    );
+    const snapshot: EvidenceSnapshot = {
+      tenantId: target.tenantId,
+      collectedAt: deps.clock().toISOString(),
+      evidence: Object.fromEntries(collected.evidence.map((item) => [item.key, item])),
+    };
+    deps.onProgress?.({ type: 'stage', stage: 'evaluating' });
+    const judgement = evaluateSnapshot(deps.ruleSet, snapshot, target.attestations, deps.clock());
+    const okCount = collected.evidence.filter((e) => e.status === 'ok').length;
+    const status = okCount === collected.evidence.length ? 'succeeded' : okCount === 0 ? 'failed' : 'partial';
+    const missing = collected.evidence.filter((e) => e.status !== 'ok');
+    const error = missing.length > 0 ? missing.map((e) => `${e.key}: ${e.reason ?? e.status}`).join('; ') : undefined;
+    deps.signal?.throwIfAborted();
+    deps.onProgress?.({ type: 'stage', stage: 'storing' });
+    const saved = await deps.store.saveResults(scanId, {
+      status,
+      finishedAt: deps.clock(),
+      collectorRuns: collected.runs,
+      evidence: collected.evidence,
+      ...judgement,
+      ...(error ? { error } : {}),
+    });
+    const durationMs = Math.round(performance.now() - started);
+    log.info(
+      {
+        scanId,
+        status,
+        durationMs,
+        requests: collected.runs.reduce((sum, r) => sum + r.requests, 0),
+        evidenceNew: saved.evidenceNew,
+        levels: Object.fromEntries(judgement.areaScores.map((a) => [a.area, a.level])),
+        checks: countOutcomes(judgement),
+      },
+      'scan finished',
+    );
+    return { scanId, tenantId: target.tenantId, status, snapshot, collectorRuns: collected.runs, saved, durationMs, ...judgement };
+  } catch (error) {
+    const aborted = deps.signal?.aborted === true;
+    const message = error instanceof Error ? error.message : String(error);
+    await deps.store
+      .endScan(scanId, aborted ? 'aborted' : 'failed', aborted ? 'interrupted before the scan finished' : message, deps.clock())
+      .catch((endError: unknown) => log.error({ err: endError, scanId }, 'could not mark the scan as ended'));
+    log.error({ scanId, err: aborted ? undefined : error }, aborted ? 'scan aborted' : 'scan failed');
+    throw error;
+  }
+}
+
+function countOutcomes(judgement: Judgement): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of judgement.checkResults) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
+  return counts;
+}

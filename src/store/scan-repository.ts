@@ -1,0 +1,225 @@
+/**
+ * The scan store: one narrow interface over Prisma for everything a scan writes and
+ * the CLI reads. A scan's results are written in one transaction, so a half-written
+ * scan is never visible as a result.
+ */
+import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
+import type { EvidenceItem } from '../evidence/snapshot.js';
+import { canonicalDocument } from '../evidence/content-hash.js';
+import type { CheckResult } from '../rules/types.js';
+import type { AreaScore, CapabilityResult } from '../scoring/types.js';
+
+export type ScanStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'aborted';
+export type ScanTrigger = 'manual' | 'schedule' | 'startup';
+
+export interface TenantRecord {
+  id: string;
+  displayName: string;
+  cloud: string;
+  schedule: string;
+  timezone: string;
+  enabled: boolean;
+}
+
+export interface CollectorRunRecord {
+  collector: string;
+  status: 'ok' | 'unavailable' | 'error';
+  startedAt: Date;
+  durationMs: number;
+  requests: number;
+  retries: number;
+  throttled: number;
+  throttledMs: number;
+  bytes: number;
+  pages: number;
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+export interface ScanResults {
+  status: Exclude<ScanStatus, 'running'>;
+  finishedAt: Date;
+  collectorRuns: CollectorRunRecord[];
+  evidence: EvidenceItem[];
+  checkResults: CheckResult[];
+  capabilityResults: CapabilityResult[];
+  areaScores: AreaScore[];
+  error?: string;
+}
+
+export interface SavedScan {
+  scanId: number;
+  evidenceCount: number;
+  /** Evidence documents this scan stored for the first time (0 when nothing changed). */
+  evidenceNew: number;
+}
+
+export interface ScanListItem {
+  id: number;
+  tenantId: string;
+  trigger: ScanTrigger;
+  status: ScanStatus;
+  startedAt: Date;
+  finishedAt: Date | null;
+  ruleSetVersion: string;
+  checksTotal: number;
+  checksPassed: number;
+  checksFailed: number;
+  checksUnknown: number;
+  evidenceCount: number;
+  evidenceNew: number;
+}
+
+export interface ScanRepository {
+  upsertTenant(tenant: TenantRecord): Promise<void>;
+  startScan(input: { tenantId: string; trigger: ScanTrigger; ruleSetVersion: string; startedAt: Date }): Promise<number>;
+  saveResults(scanId: number, results: ScanResults): Promise<SavedScan>;
+  /** Ends a scan without results (failed or aborted), with the reason. */
+  endScan(scanId: number, status: 'failed' | 'aborted', error: string, finishedAt: Date): Promise<void>;
+  /** Marks scans still `running` that started before `startedBefore` as aborted: they died with their process. */
+  abortStaleScans(startedBefore: Date, reason: string): Promise<number>;
+  listScans(tenantId: string, limit?: number): Promise<ScanListItem[]>;
+  countEvidence(): Promise<number>;
+}
+
+export function createScanRepository(prisma: PrismaClient): ScanRepository {
+  return {
+    async upsertTenant(tenant) {
+      await prisma.tenant.upsert({ where: { id: tenant.id }, create: tenant, update: tenant });
+    },
+
+    async startScan(input) {
+      const scan = await prisma.scan.create({
+        data: { tenantId: input.tenantId, trigger: input.trigger, ruleSetVersion: input.ruleSetVersion, startedAt: input.startedAt },
+        select: { id: true },
+      });
+      return scan.id;
+    },
+
+    async saveResults(scanId, results) {
+      return prisma.$transaction(async (tx) => {
+        const evidenceNew = await storeEvidence(tx, scanId, results.evidence);
+        await tx.collectorRun.createMany({ data: results.collectorRuns.map((run) => ({ scanId, ...run })) });
+        await tx.checkResult.createMany({
+          data: results.checkResults.map((r) => ({
+            scanId,
+            checkId: r.checkId,
+            checkVersion: r.checkVersion,
+            title: r.title,
+            capabilities: r.capabilities,
+            severity: r.severity,
+            outcome: r.outcome,
+            message: r.message,
+            actual: r.actual as Prisma.InputJsonValue,
+            evidenceRefs: r.evidenceKeys,
+          })),
+        });
+        await tx.capabilityResult.createMany({
+          data: results.capabilityResults.map((c) => ({
+            scanId,
+            capabilityId: c.capabilityId,
+            area: c.area,
+            level: c.level,
+            status: c.status,
+            reason: c.reason,
+            checks: c.checks as unknown as Prisma.InputJsonValue,
+            ...(c.attestation ? { attestation: c.attestation as unknown as Prisma.InputJsonValue } : {}),
+          })),
+        });
+        await tx.areaScore.createMany({
+          data: results.areaScores.map((a) => ({
+            scanId,
+            area: a.area,
+            level: a.level,
+            maxLevel: a.maxLevel,
+            met: a.met,
+            total: a.total,
+            unknown: a.unknown,
+            summary: a.summary,
+          })),
+        });
+        const count = (outcome: string) => results.checkResults.filter((r) => r.outcome === outcome).length;
+        await tx.scan.update({
+          where: { id: scanId },
+          data: {
+            status: results.status,
+            finishedAt: results.finishedAt,
+            checksTotal: results.checkResults.length,
+            checksPassed: count('pass') + count('attested'),
+            checksFailed: count('fail'),
+            checksUnknown: count('unknown'),
+            evidenceCount: results.evidence.filter((e) => e.status === 'ok').length,
+            evidenceNew,
+            requests: results.collectorRuns.reduce((sum, run) => sum + run.requests, 0),
+            error: results.error ?? null,
+          },
+        });
+        return { scanId, evidenceCount: results.evidence.filter((e) => e.status === 'ok').length, evidenceNew };
+      });
+    },
+
+    async endScan(scanId, status, error, finishedAt) {
+      await prisma.scan.updateMany({ where: { id: scanId, status: 'running' }, data: { status, error, finishedAt } });
+    },
+
+    async abortStaleScans(startedBefore, reason) {
+      const { count } = await prisma.scan.updateMany({
+        where: { status: 'running', startedAt: { lt: startedBefore } },
+        data: { status: 'aborted', error: reason, finishedAt: new Date() },
+      });
+      return count;
+    },
+
+    async listScans(tenantId, limit = 20) {
+      return prisma.scan.findMany({
+        where: { tenantId },
+        orderBy: { id: 'desc' },
+        take: limit,
+        select: {
+          id: true,
+          tenantId: true,
+          trigger: true,
+          status: true,
+          startedAt: true,
+          finishedAt: true,
+          ruleSetVersion: true,
+          checksTotal: true,
+          checksPassed: true,
+          checksFailed: true,
+          checksUnknown: true,
+          evidenceCount: true,
+          evidenceNew: true,
+        },
+      });
+    },
+
+    async countEvidence() {
+      return prisma.evidence.count();
+    },
+  };
+}
+
+/**
+ * Stores each evidence document under the hash of its canonical JSON; a document seen
+ * before is only referenced again. Returns how many documents were new.
+ */
+async function storeEvidence(tx: Prisma.TransactionClient, scanId: number, evidence: EvidenceItem[]): Promise<number> {
+  const documents = evidence.flatMap((item) => (item.status === 'ok' && item.data !== undefined ? [{ item, doc: canonicalDocument(item.data) }] : []));
+  const { count: evidenceNew } = await tx.evidence.createMany({
+    data: documents.map(({ item, doc }) => ({ hash: doc.hash, kind: item.key, content: JSON.parse(doc.json) as Prisma.InputJsonValue, bytes: doc.bytes })),
+    skipDuplicates: true,
+  });
+  const hashes = new Map(documents.map(({ item, doc }) => [item.key, doc.hash]));
+  await tx.scanEvidence.createMany({
+    data: evidence.map((item) => ({
+      scanId,
+      key: item.key,
+      status: item.status,
+      evidenceHash: hashes.get(item.key) ?? null,
+      reason: item.reason ?? null,
+      errorCode: item.errorCode ?? null,
+      collectedAt: new Date(item.collectedAt),
+    })),
+  });
+  return evidenceNew;
+}
