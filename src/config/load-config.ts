@@ -56,7 +56,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   const withEnv = applyEnv(raw as Record<string, unknown>, options.env);
   const parsed = configSchema.safeParse(withEnv);
   if (!parsed.success) {
-    throw new PpmatError('PPMAT_E_CONFIG_INVALID', describeIssues(parsed.error.issues, doc, lineCounter, file), { where: text === null ? 'environment' : file });
+    throw new PpmatError('PPMAT_E_CONFIG_INVALID', describeIssues(parsed.error.issues, doc, lineCounter), { where: text === null ? 'environment' : file });
   }
   const config = parsed.data;
   // Relative paths in the file are relative to the file, not to wherever ppmat was started.
@@ -83,14 +83,19 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<
   return out;
 }
 
-function describeIssues(issues: z.core.$ZodIssue[], doc: Document | null, lineCounter: LineCounter, file: string): string {
-  return issues
+function describeIssues(issues: z.core.$ZodIssue[], doc: Document | null, lineCounter: LineCounter): string {
+  // An unknown key is reported on its own line, under its own path.
+  const expanded = issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: [...issue.path, key], message: 'unknown key (misspelled, or not a setting of this version)' }))
+      : [{ path: issue.path, message: issue.message }],
+  );
+  return expanded
     .map((issue) => {
-      const keyPath = formatPath(issue.path);
+      const keyPath = formatPath(issue.path) || '(top level)';
       const line = doc ? lineOf(doc, issue.path, lineCounter) : undefined;
       const envName = Object.entries(ENV_OVERRIDES).find(([, key]) => key === issue.path.join('.'))?.[0];
-      const place = line ? `${path.basename(file)}:${line} ${keyPath}` : keyPath;
-      return `${place || '(top level)'}: ${issue.message}${envName ? ` (also settable with ${envName})` : ''}`;
+      return `${line ? `line ${line}, ` : ''}${keyPath}: ${issue.message}${envName ? ` (also settable with ${envName})` : ''}`;
     })
     .join('; ');
 }
