@@ -48,7 +48,7 @@ export async function demoTarget(config: Config, log: Logger, profile: DemoProfi
   return {
     tenant: {
       id: simulator.tenantId,
-      displayName: `Contoso (demo tenant, ${profile} profile)`,
+      displayName: `Demo tenant (${profile} profile)`,
       cloud: 'public',
       schedule: config.demo.schedule,
       timezone: config.demo.timezone,

@@ -6,7 +6,7 @@
 import type { EvidenceSnapshot } from '../evidence/snapshot.js';
 import { deriveFacts } from '../facts/index.js';
 import { evaluateChecks } from '../rules/evaluate.js';
-import type { RuleSet } from '../rules/load-rules.js';
+import type { RuleSet } from '../rules/rule-set.js';
 import type { CheckResult } from '../rules/types.js';
 import { scoreAreas } from '../scoring/score-areas.js';
 import { scoreCapabilities } from '../scoring/score-capabilities.js';

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Collector } from '../collectors/types.js';
 import type { EvidenceSnapshot } from '../evidence/snapshot.js';
 import type { HttpClient } from '../http/types.js';
-import type { RuleSet } from '../rules/load-rules.js';
+import type { RuleSet } from '../rules/rule-set.js';
 import type { Attestation } from '../scoring/types.js';
 import type { CollectorRunRecord, SavedScan, ScanRepository, ScanStatus, ScanTrigger } from '../store/scan-repository.js';
 import { collectAll, type CollectProgressEvent } from './collect.js';

@@ -1,0 +1,68 @@
+/**
+ * Derived facts: values computed from the evidence snapshot that rules read as `facts.<name>`.
+ *
+ * Each fact declares the evidence it needs. A fact whose evidence is not `ok` is absent,
+ * so a rule that requires it gives `unknown` (with the evidence's reason), never `fail`.
+ * The result is plain JSON, stored beside the snapshot and replayable.
+ */
+import type { EvidenceDataByKey, EvidenceKey } from '../evidence/schemas.js';
+import type { EvidenceSnapshot } from '../evidence/snapshot.js';
+import { deriveDlpCoverage } from './dlp-coverage.fact.js';
+import { deriveEnvironments } from './environments.fact.js';
+import { deriveSharing } from './sharing.fact.js';
+
+export type { DlpCoverageFact, EnvironmentRef } from './dlp-coverage.fact.js';
+export type { SharingFact, ManagedEnvironmentSharing } from './sharing.fact.js';
+export type { EnvironmentsFact } from './environments.fact.js';
+export { deriveDlpCoverage, policyCovers } from './dlp-coverage.fact.js';
+export { deriveSharing, isLimited } from './sharing.fact.js';
+export { deriveEnvironments } from './environments.fact.js';
+
+type OkData = Partial<EvidenceDataByKey>;
+
+interface FactDefinition {
+  requires: readonly EvidenceKey[];
+  derive(data: EvidenceDataByKey): unknown;
+}
+
+/** The facts this build derives, with the evidence each needs. Rules name them in `requires` as `facts.<name>`. */
+export const FACT_DEFINITIONS = {
+  dlp: { requires: ['environments', 'dlpPolicies'], derive: (d) => deriveDlpCoverage(d.environments, d.dlpPolicies) },
+  sharing: { requires: ['environments'], derive: (d) => deriveSharing(d.environments) },
+  environments: { requires: ['environments'], derive: (d) => deriveEnvironments(d.environments) },
+} as const satisfies Record<string, FactDefinition>;
+
+export type FactName = keyof typeof FACT_DEFINITIONS;
+
+/** True when `name` is a fact this build derives. */
+export function isFactName(name: string): name is FactName {
+  return Object.hasOwn(FACT_DEFINITIONS, name);
+}
+
+/** The evidence keys a fact needs. */
+export function factRequirements(name: FactName): readonly EvidenceKey[] {
+  return FACT_DEFINITIONS[name].requires;
+}
+
+function okData(snapshot: EvidenceSnapshot): OkData {
+  const data: OkData = {};
+  for (const [key, item] of Object.entries(snapshot.evidence)) {
+    if (item?.status === 'ok' && item.data !== undefined) (data as Record<string, unknown>)[key] = item.data;
+  }
+  return data;
+}
+
+/**
+ * Derives every fact whose evidence is `ok`; the others are left out.
+ * Pure: the same snapshot always gives the same facts.
+ */
+export function deriveFacts(snapshot: EvidenceSnapshot): Record<string, unknown> {
+  const data = okData(snapshot);
+  const facts: Record<string, unknown> = {};
+  for (const [name, definition] of Object.entries(FACT_DEFINITIONS) as [FactName, FactDefinition][]) {
+    if (definition.requires.every((key) => data[key] !== undefined)) {
+      facts[name] = definition.derive(data as EvidenceDataByKey);
+    }
+  }
+  return facts;
+}

@@ -1,0 +1,278 @@
+/**
+ * The axios-based {@link HttpClient}: the one place where tokens, timeouts, retries,
+ * `Retry-After`, pagination and request accounting live, so collectors stay I/O-only
+ * one-liners and every failure reaches the pipeline as a typed CollectionError.
+ */
+import axios, { type AxiosInstance } from 'axios';
+import type { TokenCredential } from '@azure/identity';
+import type { Logger } from 'pino';
+import { CollectionError } from '../collectors/types.js';
+import { fullJitterDelayMs, parseRetryAfterMs } from './backoff.js';
+import { malformedError, statusError } from './http-errors.js';
+import { redactUrl } from './redact.js';
+import { abortableSleep, abortedError, type Sleep } from './sleep.js';
+import { createTokenCache, type TokenCache } from './token-cache.js';
+import type { ApiSurface, HttpClient, HttpResponse, HttpStats, RequestOptions } from './types.js';
+import { nextLinkOf, pageValue } from './pagination.js';
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_RETRIES = 5;
+export const DEFAULT_MAX_BACKOFF_MS = 30_000;
+export const DEFAULT_BASE_DELAY_MS = 500;
+/** A guard, not a limit anyone should reach: no admin list has this many pages. */
+export const DEFAULT_MAX_PAGES = 100_000;
+
+export interface HttpClientOptions {
+  /** Base URL of each API surface (cloud profile, overridable by config; the simulator's URL in demos). */
+  baseUrls: Record<ApiSurface, string>;
+  credential: TokenCredential;
+  /** Token scope of each surface, e.g. `https://service.powerapps.com/.default` for bap. */
+  scopes: Record<ApiSurface, string>;
+  log: Logger;
+  /** Per attempt, covering connect, headers and body. */
+  timeoutMs?: number;
+  /** Retries after the first attempt, for 429, 408, 5xx, timeouts and network errors. */
+  maxRetries?: number;
+  /** Cap of both the exponential backoff and an honoured `Retry-After`. */
+  maxBackoffMs?: number;
+  baseDelayMs?: number;
+  maxPages?: number;
+  userAgent?: string;
+  /** Injected so tests do not wait; receives every backoff and `Retry-After` delay. */
+  sleep?: Sleep;
+  /** Injected so backoff jitter is deterministic in tests. */
+  random?: () => number;
+  /** Clock for `Retry-After` HTTP dates and token expiry. */
+  now?: () => number;
+  /** Share one token cache between clients (see {@link PpmatHttpClient.scoped}). */
+  tokens?: TokenCache;
+}
+
+/** The client, plus a way to get a sibling with fresh `stats` for each collector run. */
+export interface PpmatHttpClient extends HttpClient {
+  /** A client with the same settings and token cache, and its own zeroed stats. */
+  scoped(): PpmatHttpClient;
+}
+
+interface Settings {
+  baseUrls: Record<ApiSurface, string>;
+  log: Logger;
+  timeoutMs: number;
+  maxRetries: number;
+  maxBackoffMs: number;
+  baseDelayMs: number;
+  maxPages: number;
+  userAgent: string;
+  sleep: Sleep;
+  random: () => number;
+  now: () => number;
+  tokens: TokenCache;
+  axios: AxiosInstance;
+}
+
+type Outcome =
+  | { kind: 'response'; status: number; body: Buffer; headers: Record<string, string> }
+  | { kind: 'timeout' }
+  | { kind: 'network'; message: string };
+
+/** Creates the HTTP client for one tenant. Nothing here is global: every dependency comes in through `options`. */
+export function createHttpClient(options: HttpClientOptions): PpmatHttpClient {
+  const now = options.now ?? Date.now;
+  const settings: Settings = {
+    baseUrls: options.baseUrls,
+    log: options.log.child({ component: 'http' }),
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
+    maxBackoffMs: options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS,
+    baseDelayMs: options.baseDelayMs ?? DEFAULT_BASE_DELAY_MS,
+    maxPages: options.maxPages ?? DEFAULT_MAX_PAGES,
+    userAgent: options.userAgent ?? 'ppmat',
+    sleep: options.sleep ?? abortableSleep,
+    random: options.random ?? Math.random,
+    now,
+    tokens: options.tokens ?? createTokenCache({ credential: options.credential, scopes: options.scopes, now }),
+    axios: axios.create({ adapter: 'http' }),
+  };
+  return buildClient(settings);
+}
+
+function buildClient(settings: Settings): PpmatHttpClient {
+  const stats: HttpStats = { requests: 0, retries: 0, throttled: 0, throttledMs: 0, bytes: 0, pages: 0 };
+
+  async function request<T>(options: RequestOptions): Promise<HttpResponse<T>> {
+    const method = options.method ?? 'GET';
+    const url = resolveUrl(settings.baseUrls, options.surface, options.url);
+    const shown = redactUrl(url);
+    const { signal } = options;
+    let retry = 0;
+    let tokenRefreshed = false;
+    for (;;) {
+      if (signal?.aborted) throw abortedError(`${method} ${shown}`);
+      const { token, fromCache } = await settings.tokens.get(options.surface, signal);
+      const started = settings.now();
+      const outcome = await send(method, url, token, options.body, signal, shown);
+      stats.requests += 1;
+
+      let failure: CollectionError;
+      let retryAfterMs: number | null = null;
+      if (outcome.kind === 'response') {
+        const { status, body, headers } = outcome;
+        stats.bytes += body.length;
+        settings.log.debug({ method, url: shown, status, ms: settings.now() - started, retry }, 'http response');
+        if ((status >= 200 && status < 300) || options.acceptStatus?.includes(status)) {
+          return { status, headers, data: parseBody<T>(body, status, method, shown) };
+        }
+        failure = statusError({ surface: options.surface, method, url: shown, status, body: body.toString('utf8') });
+        if (status === 401 && fromCache && !tokenRefreshed) {
+          // A cached token may have been revoked or rotated: ask the credential once more.
+          settings.tokens.invalidate(options.surface);
+          tokenRefreshed = true;
+          stats.retries += 1;
+          continue;
+        }
+        if (status === 429) stats.throttled += 1;
+        if (!isRetryableStatus(status)) throw failure;
+        retryAfterMs = parseRetryAfterMs(headers['retry-after'], settings.now());
+      } else if (outcome.kind === 'timeout') {
+        failure = new CollectionError('error', 'PPMAT_E_HTTP_TIMEOUT', `${method} ${shown} did not answer within ${settings.timeoutMs} ms.`, { url: shown });
+      } else {
+        failure = new CollectionError('error', 'PPMAT_E_HTTP_NETWORK', `${method} ${shown} could not be reached: ${outcome.message}.`, { url: shown });
+      }
+
+      if (retry >= settings.maxRetries) throw failure;
+      const delayMs = Math.min(settings.maxBackoffMs, retryAfterMs ?? fullJitterDelayMs(retry, settings.baseDelayMs, settings.maxBackoffMs, settings.random));
+      if (failure.code === 'PPMAT_E_HTTP_THROTTLED') stats.throttledMs += delayMs;
+      settings.log.warn({ method, url: shown, code: failure.code, httpStatus: failure.details.httpStatus, delayMs, retry: retry + 1 }, 'retrying request');
+      retry += 1;
+      stats.retries += 1;
+      await settings.sleep(delayMs, signal);
+      if (signal?.aborted) throw abortedError(`${method} ${shown}`);
+    }
+  }
+
+  async function send(method: string, url: string, token: string, body: unknown, signal: AbortSignal | undefined, shown: string): Promise<Outcome> {
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, settings.timeoutMs);
+    const onAbort = (): void => controller.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${token}`,
+      Accept: 'application/json',
+      'User-Agent': settings.userAgent,
+    };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    try {
+      const response = await settings.axios.request<ArrayBuffer>({
+        url,
+        method,
+        headers,
+        data: body === undefined ? undefined : JSON.stringify(body),
+        responseType: 'arraybuffer',
+        transformResponse: [(data: unknown) => data],
+        validateStatus: () => true,
+        signal: controller.signal,
+      });
+      return { kind: 'response', status: response.status, body: Buffer.from(response.data), headers: flattenHeaders(response.headers) };
+    } catch (error) {
+      if (signal?.aborted) throw abortedError(`${method} ${shown}`);
+      if (timedOut || (axios.isAxiosError(error) && (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT'))) return { kind: 'timeout' };
+      return { kind: 'network', message: networkMessage(error) };
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async function paginate<T>(options: RequestOptions, onPage?: (items: T[], page: number) => void): Promise<T[]> {
+    const items: T[] = [];
+    const seen = new Set<string>();
+    let next: string | null = resolveUrl(settings.baseUrls, options.surface, options.url);
+    let page = 0;
+    while (next !== null) {
+      const url: string = next;
+      const shown = redactUrl(url);
+      if (seen.has(url)) throw malformedError('GET', shown, 200, 'its nextLink repeats a page already read, so paging stopped to avoid an endless loop');
+      if (page >= settings.maxPages) throw malformedError('GET', shown, 200, `the list has more than ${settings.maxPages} pages`);
+      seen.add(url);
+      const first = page === 0;
+      const response = await request<unknown>({ ...options, url, method: first ? options.method : 'GET', body: first ? options.body : undefined });
+      const value = pageValue<T>(response.data);
+      if (value === null) throw malformedError(first ? (options.method ?? 'GET') : 'GET', shown, response.status, 'it has no array "value"');
+      page += 1;
+      stats.pages += 1;
+      items.push(...value);
+      onPage?.(value, page);
+      const link = nextLinkOf(response.data);
+      if (link === undefined) throw malformedError('GET', shown, response.status, 'its nextLink is not a string');
+      next = link === null ? null : /^https?:\/\//i.test(link) ? link : new URL(link, url).toString();
+    }
+    return items;
+  }
+
+  return {
+    request,
+    paginate,
+    get stats() {
+      return stats;
+    },
+    scoped: () => buildClient(settings),
+  };
+}
+
+/** 408, 429 and every 5xx may succeed later; other statuses will not. */
+function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+/**
+ * Joins a relative path to the surface's base URL, or checks that an absolute URL (a
+ * nextLink) stays on that API's host or one of its subdomains (regional hosts such as
+ * `europe.api.bap.microsoft.com`), so the bearer token is never sent elsewhere.
+ */
+function resolveUrl(baseUrls: Record<ApiSurface, string>, surface: ApiSurface, url: string): string {
+  const base = baseUrls[surface];
+  if (!/^https?:\/\//i.test(url)) return `${base.replace(/\/+$/, '')}${url.startsWith('/') ? '' : '/'}${url}`;
+  const target = new URL(url);
+  const home = new URL(base);
+  const sameHost = target.host === home.host || target.hostname.endsWith(`.${home.hostname}`);
+  if (!sameHost || target.protocol !== home.protocol) {
+    throw new CollectionError(
+      'error',
+      'PPMAT_E_MALFORMED_RESPONSE',
+      `The link ${redactUrl(url)} points outside the ${surface} API (${home.origin}); the request was refused so the access token is not sent elsewhere.`,
+      { url: redactUrl(url) },
+    );
+  }
+  return url;
+}
+
+function parseBody<T>(body: Buffer, status: number, method: string, shown: string): T {
+  const text = body.toString('utf8');
+  if (text.trim() === '') return null as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    if (status < 200 || status >= 300) return null as T;
+    const start = text.trim().slice(0, 40).replace(/\s+/g, ' ');
+    throw malformedError(method, shown, status, `it is not JSON (it starts with "${start}")`);
+  }
+}
+
+function flattenHeaders(headers: unknown): Record<string, string> {
+  const flat: Record<string, string> = {};
+  if (typeof headers !== 'object' || headers === null) return flat;
+  for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
+    if (value === undefined || value === null) continue;
+    flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return flat;
+}
+
+function networkMessage(error: unknown): string {
+  if (axios.isAxiosError(error)) return error.code ? `${error.code} ${error.message}` : error.message;
+  return error instanceof Error ? error.message : String(error);
+}

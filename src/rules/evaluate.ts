@@ -1,0 +1,110 @@
+/**
+ * Evaluates compiled checks against one snapshot and its derived facts.
+ *
+ * Pure and total: every check gives exactly one result, and nothing throws. Missing
+ * evidence gives `unknown` with the collection's reason (ScubaGear's rule: a failed API
+ * call is never a `fail`); a CEL runtime error gives `unknown` with the error.
+ */
+import type { EvidenceKey } from '../evidence/schemas.js';
+import type { EvidenceSnapshot } from '../evidence/snapshot.js';
+import type { CelBindings } from './cel.js';
+import type { CompiledCheck, RuleSet } from './rule-set.js';
+import { renderTemplate, type CompiledTemplate } from './template.js';
+import type { CheckResult, Outcome } from './types.js';
+
+/** How each evidence family reads in a sentence ("Unknown: tenant settings could not be collected"). */
+export const EVIDENCE_LABELS: Record<EvidenceKey, string> = {
+  environments: 'the environment list',
+  tenantSettings: 'tenant settings',
+  dlpPolicies: 'DLP policies',
+  tenantIsolation: 'the tenant isolation policy',
+};
+
+/** Evaluates every check of the rule set, in rule-set order. */
+export function evaluateChecks(ruleSet: RuleSet, snapshot: EvidenceSnapshot, facts: Record<string, unknown>): CheckResult[] {
+  return ruleSet.checks.map((check) => evaluateCheck(check, snapshot, facts));
+}
+
+/** Evaluates one check; see the module comment for the unknown rules. */
+export function evaluateCheck(check: CompiledCheck, snapshot: EvidenceSnapshot, facts: Record<string, unknown>): CheckResult {
+  const missing = missingEvidence(check, snapshot);
+  if (missing) return result(check, 'unknown', missing, {});
+  const absentFact = check.requiredFacts.find((fact) => facts[fact] === undefined);
+  if (absentFact) return result(check, 'unknown', `Unknown: the derived fact '${absentFact}' is missing although its evidence was collected.`, {});
+
+  const bindings: CelBindings = { facts };
+  for (const key of check.requiredEvidence) bindings[key] = snapshot.evidence[key]?.data;
+  const fail = (what: string, error: string): CheckResult =>
+    result(check, 'unknown', `Unknown: ${check.id} could not be evaluated (${what}: ${stripPeriod(error)}).`, {});
+
+  if (check.applies) {
+    const applies = check.applies.run(bindings);
+    if (!applies.ok) return fail('applies', applies.error);
+    if (typeof applies.value !== 'boolean') return fail('applies', `gave ${JSON.stringify(applies.value)}, not a bool`);
+    if (!applies.value) return finish(check, 'not_applicable', check.messages.notApplicable, bindings, fail);
+  }
+  if (check.known) {
+    const known = check.known.run(bindings);
+    if (!known.ok) return fail('known', known.error);
+    if (typeof known.value !== 'boolean') return fail('known', `gave ${JSON.stringify(known.value)}, not a bool`);
+    if (!known.value) return finish(check, 'unknown', check.messages.unknown, bindings, fail);
+  }
+  const verdict = check.expr.run(bindings);
+  if (!verdict.ok) return fail('expr', verdict.error);
+  if (typeof verdict.value !== 'boolean') return fail('expr', `gave ${JSON.stringify(verdict.value)}, not a bool`);
+  const outcome: Outcome = verdict.value ? 'pass' : 'fail';
+  return finish(check, outcome, verdict.value ? check.messages.pass : check.messages.fail, bindings, fail);
+}
+
+function finish(
+  check: CompiledCheck,
+  outcome: Outcome,
+  template: CompiledTemplate | undefined,
+  bindings: CelBindings,
+  fail: (what: string, error: string) => CheckResult,
+): CheckResult {
+  const actual: Record<string, unknown> = {};
+  for (const { name, expr } of check.actual) {
+    const value = expr.run(bindings);
+    // When the verdict is pass or fail, every reported value must be real; for unknown and
+    // not_applicable the values are informative only and may not exist (a missing setting).
+    if (!value.ok && (outcome === 'pass' || outcome === 'fail')) return fail(`actual.${name}`, value.error);
+    actual[name] = value.ok ? value.value : null;
+  }
+  if (!template) return fail('messages', `no message for outcome ${outcome}`);
+  const message = renderTemplate(template, bindings);
+  if (!message.ok) return fail('message', message.error);
+  return result(check, outcome, message.text, actual);
+}
+
+/** The unknown message for the first required evidence family that is not `ok`, or undefined. */
+function missingEvidence(check: CompiledCheck, snapshot: EvidenceSnapshot): string | undefined {
+  for (const key of check.evidenceKeys) {
+    const item = snapshot.evidence[key];
+    const label = EVIDENCE_LABELS[key];
+    if (!item) return `Unknown: ${label} ${plural(key) ? 'were' : 'was'} not collected in this scan.`;
+    if (item.status !== 'ok' || item.data === undefined) {
+      const why = item.reason ?? item.errorCode ?? item.status;
+      return `Unknown: ${label} could not be collected (${stripPeriod(why)}).`;
+    }
+  }
+  return undefined;
+}
+
+const plural = (key: EvidenceKey): boolean => key === 'tenantSettings' || key === 'dlpPolicies';
+const stripPeriod = (text: string): string => text.trim().replace(/\.$/, '');
+
+function result(check: CompiledCheck, outcome: Outcome, message: string, actual: Record<string, unknown>): CheckResult {
+  return {
+    checkId: check.id,
+    checkVersion: check.version,
+    title: check.title,
+    capabilities: [...check.capabilities],
+    severity: check.severity,
+    outcome,
+    message,
+    actual,
+    evidenceKeys: [...check.evidenceKeys],
+    remediation: check.remediation,
+  };
+}

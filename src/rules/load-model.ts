@@ -1,0 +1,69 @@
+/**
+ * Loads the maturity model catalogue (`rules/model/*.yaml`): the nine areas and the
+ * capability statements of the areas written so far. An area without a statements file
+ * is allowed (its statements come later) and simply gets no score.
+ */
+import path from 'node:path';
+import { PpmatError } from '../errors/catalogue.js';
+import { AREAS, type Capability } from '../scoring/types.js';
+import { areasFileSchema, statementsFileSchema } from './rule-schema.js';
+import type { AreaInfo } from './rule-set.js';
+import { listYamlFiles, readYaml, whereOf, validateYaml, type YamlSource } from './yaml-source.js';
+
+const CODE = 'PPMAT_E_MODEL_INVALID';
+export const AREAS_FILE = 'areas.yaml';
+
+export interface LoadedModel {
+  areas: AreaInfo[];
+  catalogue: Capability[];
+  /** The files read, for the rule-set version. */
+  sources: YamlSource[];
+}
+
+/** Reads and validates `modelDir`; refuses with file:line on the first problem. */
+export async function loadModel(modelDir: string): Promise<LoadedModel> {
+  const names = await listYamlFiles(modelDir, CODE);
+  if (!names.includes(AREAS_FILE)) throw new PpmatError(CODE, `${AREAS_FILE} is missing`, { where: modelDir });
+  const sources: YamlSource[] = [];
+  let areas: AreaInfo[] = [];
+  const catalogue: Capability[] = [];
+  const seenIds = new Map<string, string>();
+  const areaFiles = new Map<string, string>();
+  for (const name of names) {
+    const source = await readYaml(path.join(modelDir, name), CODE);
+    sources.push(source);
+    if (name === AREAS_FILE) {
+      areas = validateYaml(source, areasFileSchema, CODE).areas;
+      const missing = AREAS.filter((area) => !areas.some((a) => a.id === area));
+      if (missing.length > 0 || areas.length !== AREAS.length) {
+        throw new PpmatError(CODE, `areas must list each of ${AREAS.join(', ')} exactly once (missing: ${missing.join(', ') || 'none'})`, {
+          where: whereOf(source, ['areas']),
+        });
+      }
+      continue;
+    }
+    const file = validateYaml(source, statementsFileSchema, CODE);
+    const previous = areaFiles.get(file.area);
+    if (previous) throw new PpmatError(CODE, `area ${file.area} is already defined in ${previous}`, { where: whereOf(source, ['area']) });
+    areaFiles.set(file.area, source.file);
+    file.statements.forEach((statement, index) => {
+      const where = whereOf(source, ['statements', index, 'id']);
+      if (!statement.id.startsWith(`${file.area}.${statement.level}.`)) {
+        throw new PpmatError(CODE, `id ${statement.id} must start with ${file.area}.${statement.level}.`, { where });
+      }
+      const duplicate = seenIds.get(statement.id);
+      if (duplicate) throw new PpmatError(CODE, `duplicate statement id ${statement.id} (first at ${duplicate})`, { where });
+      seenIds.set(statement.id, where);
+      catalogue.push({
+        id: statement.id,
+        area: file.area,
+        level: statement.level,
+        statement: statement.statement,
+        assessment: statement.assessment,
+        ...(statement.signal ? { signal: statement.signal } : {}),
+        ...(statement.floor ? { floor: true } : {}),
+      });
+    });
+  }
+  return { areas, catalogue, sources };
+}

@@ -1,0 +1,57 @@
+/**
+ * A small seeded PRNG so the demo tenant is the same for the same seed on every machine:
+ * demos, screenshots and golden tests stay stable.
+ */
+
+/** mulberry32 (Tommy Ettinger's public-domain 32-bit generator): returns floats in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Convenience draws over one generator. */
+export interface Rng {
+  next(): number;
+  int(min: number, maxInclusive: number): number;
+  chance(probability: number): boolean;
+  pick<T>(items: readonly T[]): T;
+  /** Items in a seeded random order (Fisher-Yates). */
+  shuffle<T>(items: readonly T[]): T[];
+  /** A version-4-shaped GUID drawn from the generator. */
+  guid(): string;
+}
+
+export function createRng(seed: number): Rng {
+  const next = mulberry32(seed);
+  const int = (min: number, maxInclusive: number): number => min + Math.floor(next() * (maxInclusive - min + 1));
+  return {
+    next,
+    int,
+    chance: (probability) => next() < probability,
+    pick: (items) => {
+      if (items.length === 0) throw new Error('pick() needs at least one item');
+      return items[int(0, items.length - 1)] as (typeof items)[number];
+    },
+    shuffle: (items) => {
+      const out = [...items];
+      for (let i = out.length - 1; i > 0; i -= 1) {
+        const j = int(0, i);
+        [out[i], out[j]] = [out[j] as (typeof out)[number], out[i] as (typeof out)[number]];
+      }
+      return out;
+    },
+    guid: () => {
+      const hex = Array.from({ length: 32 }, () => int(0, 15).toString(16));
+      hex[12] = '4';
+      hex[16] = ((int(0, 15) & 0x3) | 0x8).toString(16);
+      const s = hex.join('');
+      return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+    },
+  };
+}

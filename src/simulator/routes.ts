@@ -1,0 +1,116 @@
+/**
+ * The four endpoint families the simulator answers, matched like the real API:
+ * paths case-insensitively, BAP calls only with an `api-version`.
+ */
+import type { EvidenceKey } from '../evidence/schemas.js';
+import type { TenantModel } from './tenant-model.js';
+import { dlpDetailPayload, dlpListItemPayload, environmentPayload, tenantIsolationPayload, tenantSettingsPayload } from './wire-payloads.js';
+
+/** The simulated endpoint families; each can be given a fault. */
+export type EndpointFamily = EvidenceKey;
+
+export interface SimResponse {
+  status: number;
+  /** Serialized as JSON unless it is already a string; null sends an empty body. */
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RouteContext {
+  model: TenantModel;
+  /** The simulator's own origin, for absolute `nextLink` URLs. */
+  baseUrl: string;
+  pageSize: number;
+}
+
+/** The paging cursor of the environments list. BAP's real cursor format is not documented; only `nextLink` matters to clients. */
+const SKIP_TOKEN = '$skiptoken';
+
+const ROUTES: { family: EndpointFamily; method: 'GET' | 'POST'; pattern: RegExp; needsApiVersion: boolean; handle: (ctx: RouteContext, url: URL, match: RegExpExecArray) => SimResponse }[] = [
+  {
+    family: 'environments',
+    method: 'GET',
+    pattern: /^\/providers\/Microsoft\.BusinessAppPlatform\/scopes\/admin\/environments\/?$/i,
+    needsApiVersion: true,
+    handle: listEnvironments,
+  },
+  {
+    family: 'tenantSettings',
+    method: 'POST',
+    pattern: /^\/providers\/Microsoft\.BusinessAppPlatform\/listTenantSettings\/?$/i,
+    needsApiVersion: true,
+    handle: (ctx) => ({ status: 200, body: tenantSettingsPayload(ctx.model) }),
+  },
+  {
+    family: 'dlpPolicies',
+    method: 'GET',
+    pattern: /^\/providers\/PowerPlatform\.Governance\/v2\/policies\/?$/i,
+    needsApiVersion: false,
+    handle: (ctx) => ({ status: 200, body: { value: ctx.model.dlpPolicies.map(dlpListItemPayload) } }),
+  },
+  {
+    family: 'dlpPolicies',
+    method: 'GET',
+    pattern: /^\/providers\/PowerPlatform\.Governance\/v2\/policies\/([^/]+)\/?$/i,
+    needsApiVersion: false,
+    handle: (ctx, _url, match) => {
+      const name = decodeURIComponent(match[1] ?? '');
+      const policy = ctx.model.dlpPolicies.find((p) => p.name.toLowerCase() === name.toLowerCase());
+      return policy ? { status: 200, body: dlpDetailPayload(policy) } : apiError(404, 'PolicyNotFound', `The policy '${name}' was not found.`);
+    },
+  },
+  {
+    family: 'tenantIsolation',
+    method: 'GET',
+    pattern: /^\/providers\/PowerPlatform\.Governance\/v1\/tenants\/([^/]+)\/tenantIsolationPolicy\/?$/i,
+    needsApiVersion: true,
+    handle: (ctx, _url, match) => {
+      const tenantId = decodeURIComponent(match[1] ?? '');
+      if (tenantId.toLowerCase() !== ctx.model.tenantId.toLowerCase()) return apiError(403, 'Forbidden', `The caller does not have permission to access tenant '${tenantId}'.`);
+      const payload = tenantIsolationPayload(ctx.model);
+      // Never configured: the real API answers 404 (reference section 4).
+      return payload ? { status: 200, body: payload } : apiError(404, 'TenantIsolationPolicyNotFound', 'No tenant isolation policy exists for this tenant.');
+    },
+  },
+];
+
+/** An ARM-style error body, the shape BAP uses. */
+export function apiError(status: number, code: string, message: string): SimResponse {
+  return { status, body: { error: { code, message } } };
+}
+
+/** Finds the route of a request; `family` is null for paths the simulator does not serve. */
+export function matchRoute(method: string, url: URL): { family: EndpointFamily | null; respond: (ctx: RouteContext) => SimResponse } {
+  for (const route of ROUTES) {
+    const match = route.pattern.exec(url.pathname);
+    if (!match) continue;
+    return {
+      family: route.family,
+      respond: (ctx) => {
+        if (method !== route.method) return apiError(405, 'MethodNotAllowed', `The requested resource does not support http method '${method}'.`);
+        if (route.needsApiVersion && !url.searchParams.get('api-version')) {
+          return apiError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
+        }
+        return route.handle(ctx, url, match);
+      },
+    };
+  }
+  return { family: null, respond: () => apiError(404, 'ResourceNotFound', `The route '${url.pathname}' is not served by the ppmat simulator.`) };
+}
+
+function listEnvironments(ctx: RouteContext, url: URL): SimResponse {
+  const offset = Math.max(0, Number.parseInt(url.searchParams.get(SKIP_TOKEN) ?? '0', 10) || 0);
+  const all = ctx.model.environments;
+  const page = all.slice(offset, offset + ctx.pageSize).map((env) => environmentPayload(env, ctx.model.tenantId));
+  const body: Record<string, unknown> = { value: page };
+  if (offset + ctx.pageSize < all.length) {
+    const query = url.search
+      .slice(1)
+      .split('&')
+      .filter((pair) => pair !== '' && !pair.toLowerCase().startsWith(`${SKIP_TOKEN}=`) && !pair.toLowerCase().startsWith('%24skiptoken='))
+      .concat(`${SKIP_TOKEN}=${offset + ctx.pageSize}`)
+      .join('&');
+    body['nextLink'] = `${ctx.baseUrl}${url.pathname}?${query}`;
+  }
+  return { status: 200, body };
+}

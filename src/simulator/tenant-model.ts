@@ -1,0 +1,214 @@
+/**
+ * The demo tenant as data: environments, tenant settings, DLP policies and tenant
+ * isolation, built deterministically from a seed and a profile. The wire payloads
+ * (`wire-payloads.ts`) are rendered from this model, so the model stays readable
+ * and the payloads stay faithful to the real API.
+ */
+import { createRng, type Rng } from './prng.js';
+import { PROFILE_POSTURES, type EnvironmentSku, type ProfilePosture, type SimulatorProfile } from './profiles.js';
+import { buildDlpPolicies, type SimDlpPolicy } from './dlp-model.js';
+
+export interface SimEnvironment {
+  /** A GUID, or `Default-{tenantId}` for the default environment. */
+  name: string;
+  displayName: string;
+  sku: EnvironmentSku | 'Default';
+  isDefault: boolean;
+  location: string;
+  azureRegion: string;
+  createdTime: string;
+  /** Dataverse organisation, or null when the environment has no database. */
+  dataverse: { uniqueName: string; instanceUrl: string; securityGroupId: string } | null;
+  /** `Standard` (managed) or `Basic`. */
+  protectionLevel: 'Standard' | 'Basic';
+  /** `extendedSettings` as sent on the wire (all strings), or null when the API omits `settings`. */
+  extendedSettings: Record<string, string> | null;
+  environmentGroupId: string | null;
+  vnetPolicyId: string | null;
+  cmkPolicyId: string | null;
+}
+
+export interface SimAllowedTenant {
+  tenantId: string;
+  inbound: boolean;
+  outbound: boolean;
+}
+
+export interface TenantModel {
+  tenantId: string;
+  companyName: string;
+  profile: SimulatorProfile;
+  environments: SimEnvironment[];
+  posture: ProfilePosture;
+  dlpPolicies: SimDlpPolicy[];
+  /** Null when tenant isolation was never configured (the API answers 404). */
+  tenantIsolation: { isDisabled: boolean; allowedTenants: SimAllowedTenant[] } | null;
+}
+
+export interface TenantModelOptions {
+  seed: number;
+  profile: SimulatorProfile;
+  /** Number of environments including the default one (at least 1). */
+  environments: number;
+  tenantId?: string;
+}
+
+const COMPANIES = ['Contoso', 'Fabrikam', 'Northwind Traders', 'Adventure Works', 'Tailspin Toys', 'Woodgrove Bank'] as const;
+const DEPARTMENTS = ['Finance', 'HR', 'Sales', 'Marketing', 'Operations', 'IT', 'Supply Chain', 'Customer Service', 'Legal', 'Procurement', 'R&D', 'Facilities', 'Field Service', 'Analytics'] as const;
+const MAKERS = ['Megan Bowen', 'Alex Wilber', 'Adele Vance', 'Diego Siciliani', 'Lynne Robbins', 'Nestor Wilke', 'Patti Fernandez', 'Isaiah Langer'] as const;
+/** BAP `location` (geo) with the Azure regions an environment of that geo may sit in. */
+const GEOS = [
+  { location: 'europe', regions: ['westeurope', 'northeurope'] },
+  { location: 'unitedstates', regions: ['eastus', 'westus'] },
+] as const;
+/** Every demo timestamp is after this instant, so the model never depends on the clock. */
+const EPOCH_MS = Date.UTC(2023, 0, 2, 8, 0, 0);
+const DAY_MS = 86_400_000;
+
+/** Builds the demo tenant for a seed and profile; the same inputs always give the same tenant. */
+export function buildTenantModel(options: TenantModelOptions): TenantModel {
+  const rng = createRng(options.seed);
+  const tenantId = options.tenantId ?? createRng(options.seed ^ 0x5eed).guid();
+  const posture = PROFILE_POSTURES[options.profile];
+  const companyName = rng.pick(COMPANIES);
+  const geo = rng.pick(GEOS);
+  const environments = buildEnvironments(rng, posture, { tenantId, companyName, geo, count: Math.max(1, Math.floor(options.environments)) });
+  return {
+    tenantId,
+    companyName,
+    profile: options.profile,
+    environments,
+    posture,
+    dlpPolicies: buildDlpPolicies(rng, posture, environments, timestamp),
+    tenantIsolation:
+      posture.isolationAllowedTenants === null
+        ? null
+        : {
+            isDisabled: false,
+            allowedTenants: Array.from({ length: posture.isolationAllowedTenants }, (_, i) => ({ tenantId: rng.guid(), inbound: i % 2 === 0, outbound: true })),
+          },
+  };
+
+  function timestamp(): string {
+    return new Date(EPOCH_MS + rng.int(0, 600) * DAY_MS + rng.int(0, DAY_MS / 1000) * 1000).toISOString();
+  }
+
+  function buildEnvironments(r: Rng, p: ProfilePosture, t: { tenantId: string; companyName: string; geo: (typeof GEOS)[number]; count: number }): SimEnvironment[] {
+    const departments = r.shuffle(DEPARTMENTS);
+    const makers = r.shuffle(MAKERS);
+    const groups = { production: r.guid(), sandbox: r.guid(), other: r.guid() };
+    const skus: EnvironmentSku[] = [];
+    for (let i = 1; i < t.count; i += 1) skus.push(p.leadingSkus[i - 1] ?? weightedSku(r, p.skuWeights));
+
+    const list: SimEnvironment[] = [makeEnvironment('Default', `${t.companyName} (default)`, `Default-${t.tenantId}`)];
+    let department = 0;
+    let maker = 0;
+    let productions = 0;
+    for (const sku of skus) {
+      const round = (n: number, size: number): string => (n >= size ? ` ${Math.floor(n / size) + 1}` : '');
+      let displayName: string;
+      if (sku === 'Developer') {
+        displayName = `${makers[maker % makers.length] ?? 'Maker'}'s Environment${round(maker, makers.length)}`;
+        maker += 1;
+      } else {
+        const suffix = { Production: 'Prod', Sandbox: 'Sandbox', Trial: 'Trial' }[sku];
+        displayName = `${departments[department % departments.length] ?? 'Team'} ${suffix}${round(department, departments.length)}`;
+        department += 1;
+      }
+      const env = makeEnvironment(sku, displayName, r.guid());
+      if (sku === 'Production') {
+        if (p.cmkOnFirstProduction && productions === 0) env.cmkPolicyId = r.guid();
+        // `few` groups: the first two production environments only.
+        if (p.environmentGroups === 'few' && productions < 2) env.environmentGroupId = groups.production;
+        productions += 1;
+      }
+      list.push(env);
+    }
+    return list;
+
+    function makeEnvironment(sku: SimEnvironment['sku'], displayName: string, name: string): SimEnvironment {
+      const isDefault = sku === 'Default';
+      // The demo default environment has no Dataverse database (common in real tenants), so
+      // "every Dataverse environment has a security group" can hold: the default environment cannot have one.
+      const hasDataverse = !isDefault && (sku === 'Production' || sku === 'Sandbox' || sku === 'Developer' || r.chance(0.5));
+      const uniqueName = `org${r.guid().slice(0, 8)}`;
+      const managed = isManaged(p, sku);
+      return {
+        name,
+        displayName,
+        sku,
+        isDefault,
+        location: t.geo.location,
+        azureRegion: r.pick(t.geo.regions),
+        createdTime: timestamp(),
+        dataverse: hasDataverse
+          ? { uniqueName, instanceUrl: `https://${uniqueName}.crm4.dynamics.com/`, securityGroupId: r.chance(p.securityGroupShare) ? r.guid() : '' }
+          : null,
+        protectionLevel: managed ? 'Standard' : 'Basic',
+        extendedSettings: managed ? managedSettings(r, p) : r.chance(0.5) ? unmanagedSettings() : null,
+        environmentGroupId: groupFor(p, sku, groups),
+        vnetPolicyId: p.vnetOnProduction && sku === 'Production' ? r.guid() : null,
+        cmkPolicyId: null,
+      };
+    }
+  }
+}
+
+function weightedSku(rng: Rng, weights: Record<EnvironmentSku, number>): EnvironmentSku {
+  const entries = Object.entries(weights) as [EnvironmentSku, number][];
+  let roll = rng.next() * entries.reduce((sum, [, weight]) => sum + weight, 0);
+  for (const [sku, weight] of entries) {
+    roll -= weight;
+    if (roll < 0) return sku;
+  }
+  return entries[entries.length - 1]?.[0] ?? 'Sandbox';
+}
+
+function isManaged(posture: ProfilePosture, sku: SimEnvironment['sku']): boolean {
+  if (posture.managed === 'productionOnly') return sku === 'Production';
+  if (posture.managed === 'productionAndSandbox') return sku === 'Production' || sku === 'Sandbox' || sku === 'Default';
+  return false;
+}
+
+/** Settings of a managed environment: sharing limits, solution checker, weekly digest (reference section 5). */
+function managedSettings(rng: Rng, posture: ProfilePosture): Record<string, string> {
+  const strict = posture.managed === 'productionAndSandbox';
+  const limit = strict ? '20' : rng.pick(['50', '100']);
+  return {
+    excludeEnvironmentFromAnalysis: 'false',
+    includeOnHomepageInsights: 'true',
+    isGroupSharingDisabled: strict ? 'true' : 'false',
+    limitSharingMode: 'excludeSharingToSecurityGroups',
+    maxLimitUserSharing: limit,
+    solutionCheckerMode: posture.solutionCheckerMode,
+    suppressValidationEmails: 'true',
+    solutionCheckerRuleOverrides: '',
+    disableAiGeneratedDescriptions: 'false',
+    'solutionCloudFlows-limitSharingMode': strict ? 'excludeSharingToSecurityGroups' : 'noLimit',
+    'solutionCloudFlows-maxLimitUserSharing': strict ? '20' : '-1',
+    'bot-limitSharingMode': strict ? 'excludeSharingToSecurityGroups' : 'noLimit',
+    'bot-maxLimitUserSharing': strict ? '20' : '-1',
+    'bot-authoringSharingDisabled': strict ? 'true' : 'false',
+  };
+}
+
+/** What an unmanaged environment shows when BAP includes its settings at all. */
+function unmanagedSettings(): Record<string, string> {
+  return {
+    excludeEnvironmentFromAnalysis: 'false',
+    isGroupSharingDisabled: 'false',
+    limitSharingMode: 'noLimit',
+    maxLimitUserSharing: '-1',
+    solutionCheckerMode: 'none',
+  };
+}
+
+/** `most`: every environment but the default and developer ones is in a group by its type. */
+function groupFor(posture: ProfilePosture, sku: SimEnvironment['sku'], groups: { production: string; sandbox: string; other: string }): string | null {
+  if (posture.environmentGroups === 'most') {
+    if (sku === 'Production') return groups.production;
+    if (sku === 'Sandbox') return groups.sandbox;
+    if (sku === 'Trial') return groups.other;
+  }
+  return null;
+}

@@ -1,0 +1,42 @@
+/** Shared rig for collector tests: a real HTTP client against nock, no waiting, silent logs. */
+import { readFileSync } from 'node:fs';
+import pino from 'pino';
+import { StaticTokenCredential } from '../../src/auth/credentials.js';
+import { CLOUDS } from '../../src/auth/clouds.js';
+import type { CollectorContext, CollectorProgress } from '../../src/collectors/types.js';
+import { CollectionError } from '../../src/collectors/types.js';
+import { createHttpClient } from '../../src/http/http-client.js';
+
+export const BAP = 'https://api.bap.microsoft.com';
+export const TENANT_ID = '6f1c7a2e-1b9d-4c55-9a0e-2f3b4c5d6e7f';
+
+export function fixture(name: string): unknown {
+  return JSON.parse(readFileSync(new URL(`../fixtures/api/${name}`, import.meta.url), 'utf8'));
+}
+
+export function fixtureText(name: string): string {
+  return readFileSync(new URL(`../fixtures/api/${name}`, import.meta.url), 'utf8');
+}
+
+export function collectorContext(): { ctx: CollectorContext; progress: CollectorProgress[] } {
+  const progress: CollectorProgress[] = [];
+  const http = createHttpClient({
+    baseUrls: CLOUDS.public.baseUrls,
+    scopes: CLOUDS.public.scopes,
+    credential: new StaticTokenCredential('test-token'),
+    log: pino({ level: 'silent' }),
+    maxRetries: 2,
+    sleep: async () => undefined,
+  });
+  return { ctx: { tenantId: TENANT_ID, http, log: pino({ level: 'silent' }), onProgress: (p) => progress.push(p) }, progress };
+}
+
+export async function collectionFailure(promise: Promise<unknown>): Promise<CollectionError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof CollectionError) return error;
+    throw error;
+  }
+  throw new Error('expected the collection to fail');
+}

@@ -1,0 +1,75 @@
+import '../http/node20-polyfills.js';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createTenantIsolationCollector } from '../../src/collectors/tenant-isolation.collector.js';
+import { BAP, TENANT_ID, collectionFailure, collectorContext, fixture } from './collector-context.js';
+
+const PATH = `/providers/PowerPlatform.Governance/v1/tenants/${TENANT_ID}/tenantIsolationPolicy`;
+const QUERY = { 'api-version': '2020-06-01' };
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+afterAll(() => nock.enableNetConnect());
+
+describe('tenant isolation collector', () => {
+  it('maps a configured policy', async () => {
+    nock(BAP).get(PATH).query(QUERY).reply(200, fixture('tenant-isolation.json') as nock.Body);
+    const { ctx, progress } = collectorContext();
+    expect(await createTenantIsolationCollector().collect(ctx)).toEqual({
+      configured: true,
+      enabled: true,
+      allowedTenants: [
+        { tenantId: '11111111-1111-1111-1111-111111111111', inbound: true, outbound: true },
+        { tenantId: '22222222-2222-2222-2222-222222222222', inbound: false, outbound: true },
+      ],
+    });
+    expect(progress).toHaveLength(1);
+  });
+
+  it('accepts the unwrapped shape', async () => {
+    nock(BAP).get(PATH).query(QUERY).reply(200, fixture('tenant-isolation.unwrapped.json') as nock.Body);
+    const { ctx } = collectorContext();
+    expect(await createTenantIsolationCollector().collect(ctx)).toEqual({ configured: true, enabled: false, allowedTenants: [] });
+  });
+
+  it.each([
+    ['404', 404, { error: { code: 'NotFound', message: 'No policy' } }],
+    ['an empty body', 200, ''],
+    ['a null body', 200, 'null'],
+  ])('reads %s as never configured', async (_name, status, body) => {
+    nock(BAP)
+      .get(PATH)
+      .query(QUERY)
+      .reply(status, typeof body === 'string' ? body : JSON.stringify(body));
+    const { ctx } = collectorContext();
+    expect(await createTenantIsolationCollector().collect(ctx)).toEqual({ configured: false, enabled: false, allowedTenants: [] });
+  });
+
+  it('reports malformed JSON as an error', async () => {
+    nock(BAP).get(PATH).query(QUERY).reply(200, '{"properties": {"isDisabled": fal');
+    const { ctx } = collectorContext();
+    const error = await collectionFailure(createTenantIsolationCollector().collect(ctx));
+    expect(error.status).toBe('error');
+    expect(error.code).toBe('PPMAT_E_MALFORMED_RESPONSE');
+  });
+
+  it('reports a body of the wrong shape with its path', async () => {
+    nock(BAP)
+      .get(PATH)
+      .query(QUERY)
+      .reply(200, { properties: { isDisabled: 'no', allowedTenants: [] } });
+    const { ctx } = collectorContext();
+    const error = await collectionFailure(createTenantIsolationCollector().collect(ctx));
+    expect(error.code).toBe('PPMAT_E_MALFORMED_RESPONSE');
+    expect(error.message).toContain('tenantIsolation collector');
+    expect(error.message).toContain('properties.isDisabled');
+  });
+
+  it('403 makes the evidence unavailable', async () => {
+    nock(BAP).get(PATH).query(QUERY).reply(403, { error: { code: 'Forbidden', message: 'not an admin app' } });
+    const { ctx } = collectorContext();
+    const error = await collectionFailure(createTenantIsolationCollector().collect(ctx));
+    expect(error.status).toBe('unavailable');
+    expect(error.message).toContain('not an admin app');
+  });
+});

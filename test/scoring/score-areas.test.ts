@@ -1,0 +1,73 @@
+/**
+ * Area level and range: the level is the highest all-met prefix of 200..500; the range counts
+ * unknown and indicated as possibly met.
+ */
+import { describe, expect, it } from 'vitest';
+import { roadmap } from '../../src/scoring/roadmap.js';
+import { scoreAreas } from '../../src/scoring/score-areas.js';
+import type { Capability, CapabilityResult, CapabilityStatus, Level } from '../../src/scoring/types.js';
+
+/** Two statements per level 200..500, plus a floor statement. */
+const catalogue: Capability[] = [
+  { id: 'security.100.floor', area: 'security', level: 100, statement: 'f', assessment: 'automated', floor: true },
+  ...([200, 300, 400, 500] as Level[]).flatMap((level) =>
+    ['a', 'b'].map((s): Capability => ({ id: `security.${level}.${s}`, area: 'security', level, statement: `${level}${s}`, assessment: 'attested' })),
+  ),
+];
+
+/** Statuses written as 8 letters: 200a 200b 300a 300b 400a 400b 500a 500b; m=met, n=not_met, u=unknown, i=indicated. */
+function results(code: string): CapabilityResult[] {
+  const map: Record<string, CapabilityStatus> = { m: 'met', n: 'not_met', u: 'unknown', i: 'indicated' };
+  return catalogue
+    .filter((c) => !c.floor)
+    .map((c, index) => ({ capabilityId: c.id, area: c.area, level: c.level, status: map[code[index] ?? 'u'] ?? 'unknown', reason: '', checks: [] }));
+}
+
+describe('scoreAreas', () => {
+  it.each([
+    ['nothing known', 'uuuuuuuu', 100, 500, '100; up to 500 if the 8 unknown statements are met'],
+    ['everything met', 'mmmmmmmm', 500, 500, '500'],
+    ['200 met, 300 not met', 'mmnmuuuu', 200, 200, '200'],
+    ['200 met, 300 unknown', 'mmuuuuuu', 200, 500, '200; up to 500 if the 6 unknown statements are met'],
+    ['300 met, 400 has a not_met', 'mmmmunuu', 300, 300, '300'],
+    ['200 met, 300 has one unknown, 400 a not_met', 'mmmunmuu', 200, 300, '200; up to 300 if the 1 unknown statement is met'],
+    ['indicated counts for the range only', 'mmiimmnm', 200, 400, '200; up to 400 if the 2 indicated statements are met'],
+    ['mixed unknown and indicated', 'mmiummnm', 200, 400, '200; up to 400 if the 2 unknown or indicated statements are met'],
+    ['a gap: 300 not met, 400 met', 'mmnmmmmm', 200, 200, '200'],
+    ['200 not met', 'nmmmmmmm', 100, 100, '100'],
+    ['200 partly unknown', 'umnmmmmm', 100, 200, '100; up to 200 if the 1 unknown statement is met'],
+  ])('%s', (_name, code, level, maxLevel, summary) => {
+    const [score] = scoreAreas(catalogue, results(code));
+    expect(score).toMatchObject({ area: 'security', level, maxLevel, summary, total: 8 });
+  });
+
+  it('counts met and undecided statements', () => {
+    expect(scoreAreas(catalogue, results('mmiunmuu'))[0]).toMatchObject({ met: 3, unknown: 4, total: 8 });
+  });
+
+  it('scores only areas with statements, in the model order, and treats a missing result as unknown', () => {
+    const both: Capability[] = [
+      ...catalogue,
+      { id: 'governance.200.a', area: 'governance', level: 200, statement: 'g', assessment: 'attested' },
+    ];
+    const scores = scoreAreas(both, results('mmmmmmmm'));
+    expect(scores.map((s) => [s.area, s.level, s.maxLevel])).toEqual([
+      ['security', 500, 500],
+      ['governance', 100, 500],
+    ]);
+  });
+});
+
+describe('roadmap', () => {
+  it('lists the statements missing up to the next level', () => {
+    const scored = results('mmmunmuu');
+    const [step] = roadmap(catalogue, scored, scoreAreas(catalogue, scored));
+    expect(step).toMatchObject({ area: 'security', currentLevel: 200, nextLevel: 300 });
+    expect(step?.missing.map((m) => [m.capabilityId, m.status])).toEqual([['security.300.b', 'unknown']]);
+  });
+
+  it('has no next level at 500', () => {
+    const scored = results('mmmmmmmm');
+    expect(roadmap(catalogue, scored, scoreAreas(catalogue, scored))[0]).toMatchObject({ nextLevel: null, missing: [] });
+  });
+});
