@@ -15,6 +15,7 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => void): Co
     .description('Measures, from evidence, how mature a Power Platform adoption is (Microsoft adoption maturity model).')
     .option('-c, --config <file>', 'configuration file (default: ./ppmat.yaml, or PPMAT_CONFIG)')
     .showHelpAfterError()
+    .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .addHelpText(
       'after',
@@ -64,7 +65,6 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
   const program = buildProgram(io, (code) => {
     exit = code;
   });
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
     return exit;

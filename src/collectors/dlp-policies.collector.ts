@@ -16,6 +16,7 @@ export const DLP_POLICIES_PATH = '/providers/PowerPlatform.Governance/v2/policie
 /** Detail requests in flight at once: fast enough for hundreds of policies, gentle on throttling. */
 export const DEFAULT_DLP_DETAIL_CONCURRENCY = 4;
 
+/** The detail URL of one policy: the only response that carries its connector groups and rules. */
 export function dlpPolicyPath(name: string): string {
   return `${DLP_POLICIES_PATH}/${encodeURIComponent(name)}`;
 }

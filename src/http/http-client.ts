@@ -80,7 +80,8 @@ export function createHttpClient(options: HttpClientOptions): PpmatHttpClient {
   const now = options.now ?? Date.now;
   const settings: Settings = {
     baseUrls: options.baseUrls,
-    log: options.log.child({ component: 'http' }),
+    // Callers often pass a logger that already names the component; do not bind it twice.
+    log: 'component' in options.log.bindings() ? options.log : options.log.child({ component: 'http' }),
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
     maxBackoffMs: options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS,

@@ -29,7 +29,7 @@ const MAX_API_MESSAGE_CHARS = 300;
 export function apiErrorMessage(body: string): string | null {
   const text = body.trim();
   if (text === '') return null;
-  let message: string | null = null;
+  let message: string | null;
   try {
     const parsed: unknown = JSON.parse(text);
     message = messageFromJson(parsed);

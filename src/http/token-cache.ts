@@ -36,6 +36,8 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
   const cached = new Map<ApiSurface, AccessToken>();
   const inFlight = new Map<ApiSurface, Promise<AccessToken>>();
 
+  // Renew at the credential's refresh hint when it gives one, else 5 minutes before
+  // expiry; never use a token in its last 30 seconds.
   const isFresh = (token: AccessToken): boolean => {
     const renewAt = token.refreshAfterTimestamp ?? token.expiresOnTimestamp - TOKEN_REFRESH_MARGIN_MS;
     return now() < Math.min(renewAt, token.expiresOnTimestamp - TOKEN_REFRESH_MARGIN_MS / 10);

@@ -27,6 +27,7 @@ export interface Rng {
   guid(): string;
 }
 
+/** Seeded draws for the tenant model; every call advances one shared sequence, so build order matters. */
 export function createRng(seed: number): Rng {
   const next = mulberry32(seed);
   const int = (min: number, maxInclusive: number): number => min + Math.floor(next() * (maxInclusive - min + 1));

@@ -16,7 +16,11 @@ export const DEFAULT_SIMULATOR_ENVIRONMENTS = 12;
 /** Small on purpose, so every demo scan exercises `nextLink` paging. */
 export const DEFAULT_SIMULATOR_PAGE_SIZE = 5;
 
-/** How one endpoint family misbehaves: `times` requests (every one when omitted) get this answer, then it recovers. */
+/**
+ * How one endpoint family misbehaves: `times` requests (every one when omitted) get this
+ * answer, then it recovers. A family's fault covers all its endpoints (for DLP: the list and
+ * every detail), and is checked after the bearer token, like a real API.
+ */
 export interface SimulatorFault {
   /** Default 500. */
   status?: number;

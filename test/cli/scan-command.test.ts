@@ -1,0 +1,96 @@
+/**
+ * `ppmat scan` in-process: output formats, storage, exit codes and clear errors.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/program.js';
+import { openDatabase } from '../../src/store/database.js';
+import pino from 'pino';
+import { createEmptyServerDatabase } from '../support/test-database.js';
+
+let dir: string;
+let dropServerDb: (() => Promise<void>) | undefined;
+let env: NodeJS.ProcessEnv;
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'ppmat-cli-'));
+  const server = await createEmptyServerDatabase();
+  dropServerDb = server?.drop;
+  env = { PPMAT_DATA_DIR: path.join(dir, 'data'), ...(server ? { DATABASE_URL: server.url } : {}) };
+});
+afterEach(async () => {
+  await dropServerDb?.();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function stream(): NodeJS.WriteStream & { text(): string } {
+  const s = new PassThrough();
+  let text = '';
+  s.on('data', (d: Buffer) => (text += d.toString()));
+  return Object.assign(s as unknown as NodeJS.WriteStream, { isTTY: false, text: () => text });
+}
+
+async function cli(...args: string[]) {
+  const stdout = stream();
+  const stderr = stream();
+  const code = await runCli(['node', 'ppmat', ...args], { stdout, stderr, env, cwd: dir, signal: new AbortController().signal });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+describe('ppmat scan', () => {
+  it('run twice with --demo --format json stores two scans, and the second adds no evidence', async () => {
+    const first = await cli('scan', '--demo', '--format', 'json');
+    const second = await cli('scan', '--demo', '--format', 'json');
+    expect(first.code).toBe(0);
+    expect(second.code).toBe(0);
+    const a = JSON.parse(first.stdout);
+    const b = JSON.parse(second.stdout);
+    expect(b.scanId).toBeGreaterThan(a.scanId);
+    expect(a.evidence).toEqual({ count: 4, new: 4 });
+    expect(b.evidence).toEqual({ count: 4, new: 0 });
+    expect(a.areas.map((x: { area: string; level: number }) => `${x.area}:${x.level}`).sort()).toEqual(['governance:200', 'security:200']);
+    expect(a.checks.length).toBeGreaterThanOrEqual(8);
+    const db = await openDatabase({ dataDir: env.PPMAT_DATA_DIR!, log: pino({ level: 'silent' }), ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}) });
+    try {
+      expect(await db.prisma.scan.count()).toBe(2);
+      expect(await db.prisma.evidence.count()).toBe(4);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('prints a readable table: areas with level and range, then every check with its message', async () => {
+    const { code, stdout } = await cli('scan', '--demo', '--profile', 'initial');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Area\s+Level\s+Range\s+Met\/Total\/Unknown\s+Summary/);
+    expect(stdout).toMatch(/Security\s+100\s+/);
+    expect(stdout).toMatch(/FAIL\s+security\.tenant-isolation-enabled\s+Tenant isolation/);
+    expect(stdout).not.toMatch(/\x1b\[/); // no colours when not on a terminal
+  });
+
+  it('exits 4 with the file, line and key of a bad configuration, and writes nothing', async () => {
+    await writeFile(path.join(dir, 'ppmat.yaml'), 'demo:\n  profile: expert\n');
+    const { code, stderr } = await cli('scan');
+    expect(code).toBe(4);
+    expect(stderr).toMatch(/PPMAT_E_CONFIG_INVALID: .*ppmat\.yaml: line 2, demo\.profile: /);
+  });
+
+  it('exits 4 for an unknown tenant and lists the configured ones', async () => {
+    await writeFile(
+      path.join(dir, 'ppmat.yaml'),
+      'tenants:\n  - id: contoso.onmicrosoft.com\n    credential:\n      kind: static\n      tokenEnv: TEST_TOKEN\n',
+    );
+    const { code, stderr } = await cli('scan', '--tenant', 'fabrikam');
+    expect(code).toBe(4);
+    expect(stderr).toMatch(/PPMAT_E_TENANT_UNKNOWN: --tenant: no tenant fabrikam is configured \(configured: contoso\.onmicrosoft\.com\)/);
+  });
+
+  it('exits 4 on an unknown option', async () => {
+    const { code, stderr } = await cli('scan', '--colour');
+    expect(code).toBe(4);
+    expect(stderr).toMatch(/unknown option '--colour'/);
+  });
+});
