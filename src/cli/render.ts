@@ -1,6 +1,7 @@
 /**
  * What `ppmat scan` prints: a readable table for people, or JSON for machines.
  */
+import { stripVTControlCharacters } from 'node:util';
 import type { ScanOutcome } from '../scheduler/run-scan.js';
 import type { Outcome } from '../rules/types.js';
 
@@ -74,7 +75,7 @@ export function renderJson(outcome: ScanOutcome, tenantName: string): string {
 }
 
 function table(header: string[], rows: string[][]): string[] {
-  const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').length;
+  const visible = (s: string) => stripVTControlCharacters(s).length;
   const widths = header.map((h, i) => Math.max(visible(h), ...rows.map((r) => visible(r[i] ?? ''))));
   // The last column wraps freely; the others are padded.
   const fmt = (cells: string[]) =>

@@ -25,7 +25,7 @@ afterEach(async () => {
 
 describe('ppmat start', () => {
   it('prints the demo levels, keeps running, and exits 0 on SIGINT with the scan stored', async () => {
-    const env = { ...process.env, PPMAT_DATA_DIR: path.join(dir, 'data'), ...(server ? { DATABASE_URL: server.url } : {}) };
+    const env: NodeJS.ProcessEnv = { ...process.env, PPMAT_DATA_DIR: path.join(dir, 'data'), ...(server ? { DATABASE_URL: server.url } : {}) };
     delete env.PPMAT_CONFIG;
     const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'ppmat.js'), 'start'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -52,7 +52,7 @@ describe('ppmat start', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(stderr).toMatch(/"msg":"stopped"/);
-    const db = await openDatabase({ dataDir: env.PPMAT_DATA_DIR, log: pino({ level: 'silent' }), ...(server ? { databaseUrl: server.url } : {}) });
+    const db = await openDatabase({ dataDir: env.PPMAT_DATA_DIR!, log: pino({ level: 'silent' }), ...(server ? { databaseUrl: server.url } : {}) });
     try {
       const scans = await db.prisma.scan.findMany();
       expect(scans.map((s) => [s.trigger, s.status])).toEqual([['startup', 'succeeded']]);

@@ -1,4 +1,3 @@
-import '../http/node20-polyfills.js';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDlpPoliciesCollector } from '../../src/collectors/dlp-policies.collector.js';
