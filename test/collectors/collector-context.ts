@@ -10,8 +10,9 @@ import { createHttpClient } from '../../src/http/http-client.js';
 export const BAP = 'https://api.bap.microsoft.com';
 export const TENANT_ID = '6f1c7a2e-1b9d-4c55-9a0e-2f3b4c5d6e7f';
 
-export function fixture(name: string): unknown {
-  return JSON.parse(readFileSync(new URL(`../fixtures/api/${name}`, import.meta.url), 'utf8'));
+/** A recorded API payload (plain JSON, typed for nock's `reply`). */
+export function fixture(name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL(`../fixtures/api/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
 }
 
 export function fixtureText(name: string): string {
