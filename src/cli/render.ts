@@ -5,18 +5,6 @@ import { stripVTControlCharacters } from 'node:util';
 import type { ScanOutcome } from '../scheduler/run-scan.js';
 import type { Outcome } from '../rules/types.js';
 
-const AREA_NAMES: Record<string, string> = {
-  strategy: 'Strategy and vision',
-  'business-value': 'Business value',
-  security: 'Security',
-  governance: 'Governance',
-  operations: 'Operations',
-  community: 'Community',
-  'responsible-ai': 'Responsible AI',
-  automation: 'Automation',
-  'fusion-teams': 'Fusion teams',
-};
-
 const OUTCOME_LABEL: Record<Outcome, string> = {
   pass: 'PASS',
   fail: 'FAIL',
@@ -28,6 +16,8 @@ const OUTCOME_LABEL: Record<Outcome, string> = {
 export interface RenderOptions {
   tenantName: string;
   color: boolean;
+  /** Area display names by id (from the rule set's areas.yaml). */
+  areaNames: ReadonlyMap<string, string>;
 }
 
 export function renderTable(outcome: ScanOutcome, options: RenderOptions): string {
@@ -39,7 +29,7 @@ export function renderTable(outcome: ScanOutcome, options: RenderOptions): strin
   for (const e of missing) lines.push(paint.yellow(`  ! ${e!.key}: ${e!.status} - ${e!.reason ?? ''}`));
   lines.push('');
   const areaRows = outcome.areaScores.map((a) => [
-    AREA_NAMES[a.area] ?? a.area,
+    options.areaNames.get(a.area) ?? a.area,
     String(a.level),
     a.maxLevel > a.level ? `${a.level}-${a.maxLevel}` : String(a.level),
     `${a.met}/${a.total}/${a.unknown}`,

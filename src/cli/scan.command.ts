@@ -33,6 +33,7 @@ export async function scanCommand(options: ScanCommandOptions, io: CommandIo): P
   try {
     targets.push(...(await selectTargets(app.config, options, app.log, io.env)));
     let exit: number = EXIT.ok;
+    const areaNames = new Map(app.ruleSet.areas.map((a) => [a.id, a.name]));
     await app.store.abortStaleScans(staleBefore(app.db.kind), STALE_REASON);
     for (const target of targets) {
       await app.store.upsertTenant(target.tenant);
@@ -56,11 +57,10 @@ export async function scanCommand(options: ScanCommandOptions, io: CommandIo): P
       } finally {
         progress.done();
       }
-      io.stdout.write(
-        (options.format === 'json'
-          ? renderJson(outcome, target.tenant.displayName)
-          : renderTable(outcome, { tenantName: target.tenant.displayName, color: Boolean(io.stdout.isTTY) && !io.env.NO_COLOR })) + '\n',
-      );
+      const tenantName = target.tenant.displayName;
+      const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
+      const text = options.format === 'json' ? renderJson(outcome, tenantName) : renderTable(outcome, { tenantName, color, areaNames });
+      io.stdout.write(`${text}\n`);
       const code = outcome.status === 'succeeded' ? EXIT.ok : outcome.status === 'partial' ? EXIT.partial : EXIT.scanFailed;
       exit = Math.max(exit, code);
     }

@@ -37,6 +37,7 @@ export async function startCommand(options: StartCommandOptions, io: CommandIo):
     for (const target of targets.values()) await app.store.upsertTenant(target.tenant);
     log.info({ database: app.db.location, tenants: [...targets.keys()], ruleSetVersion: app.ruleSet.version }, 'ppmat started');
 
+    const areaNames = new Map(app.ruleSet.areas.map((a) => [a.id, a.name]));
     const scanTenant = async (tenantId: string, trigger: 'startup' | 'schedule', print: boolean) => {
       const target = targets.get(tenantId)!;
       const progress = print ? createProgressDisplay(io.stderr) : undefined;
@@ -57,7 +58,8 @@ export async function startCommand(options: StartCommandOptions, io: CommandIo):
         );
         progress?.done();
         if (print) {
-          io.stdout.write(renderTable(outcome, { tenantName: target.tenant.displayName, color: Boolean(io.stdout.isTTY) && !io.env.NO_COLOR }) + '\n');
+          const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
+          io.stdout.write(`${renderTable(outcome, { tenantName: target.tenant.displayName, color, areaNames })}\n`);
         }
         return outcome;
       } finally {

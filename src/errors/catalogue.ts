@@ -47,7 +47,6 @@ export const ERRORS = {
   PPMAT_E_ABORTED: { summary: 'The operation was cancelled.', exitCode: EXIT.interrupted, httpStatus: 499 },
   PPMAT_E_DB_CONNECT: { summary: 'The database could not be opened.', exitCode: EXIT.database, httpStatus: 503 },
   PPMAT_E_DB_MIGRATION: { summary: 'A database migration failed or does not match what was applied before.', exitCode: EXIT.database, httpStatus: 503 },
-  PPMAT_E_SCAN_LOCKED: { summary: 'A scan of this tenant is already running.', exitCode: EXIT.scanFailed, httpStatus: 409 },
   PPMAT_E_SCAN_FAILED: { summary: 'The scan failed.', exitCode: EXIT.scanFailed, httpStatus: 500 },
   PPMAT_E_SIMULATOR: { summary: 'The demo tenant simulator could not start.', exitCode: EXIT.unexpected, httpStatus: 500 },
 } as const satisfies Record<string, ErrorSpec>;

@@ -7,6 +7,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CASES_SUFFIX, isCheckFile, loadRuleSet } from '../../src/rules/load-rules.js';
+import { AREAS } from '../../src/scoring/types.js';
 
 const RULES_DIR = path.resolve(import.meta.dirname, '../../rules');
 const CHECKS_DIR = path.join(RULES_DIR, 'checks');
@@ -77,17 +78,7 @@ describe('model catalogue', () => {
   });
 
   it('lists the nine areas', () => {
-    expect(ruleSet.areas.map((a) => a.id)).toEqual([
-      'strategy',
-      'business-value',
-      'security',
-      'governance',
-      'operations',
-      'community',
-      'responsible-ai',
-      'automation',
-      'fusion-teams',
-    ]);
+    expect(ruleSet.areas.map((a) => a.id)).toEqual([...AREAS]);
   });
 });
 
