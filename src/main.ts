@@ -6,14 +6,23 @@
 import { runCli } from './cli/program.js';
 import { EXIT } from './errors/catalogue.js';
 
+/**
+ * One Ctrl-C reaches this process more than once: from the terminal (to the whole process
+ * group) and again from a parent that forwards it (npm run, tsx). Repeats within this
+ * window are that same Ctrl-C; only a later one is the user insisting.
+ */
+const SAME_INTERRUPT_MS = 1000;
+
 const controller = new AbortController();
-let interrupts = 0;
+let firstSignalAt: number | undefined;
 const onSignal = (signal: NodeJS.Signals) => {
-  interrupts += 1;
-  if (interrupts > 1) {
+  const now = Date.now();
+  if (firstSignalAt !== undefined && now - firstSignalAt < SAME_INTERRUPT_MS) return;
+  if (firstSignalAt !== undefined) {
     process.stderr.write(`ppmat: ${signal} again, exiting now.\n`);
     process.exit(EXIT.interrupted);
   }
+  firstSignalAt = now;
   process.stderr.write(`\nppmat: ${signal} received, stopping (press Ctrl-C again to exit at once)...\n`);
   controller.abort(new Error(`interrupted by ${signal}`));
 };

@@ -3,6 +3,8 @@
  * (with its lock and migrations), the scan store and the rule set.
  */
 import type { Logger, LevelWithSilent } from 'pino';
+import { createCollectors } from '../collectors/index.js';
+import { type ScanDeps, type ScanProgressEvent } from '../scheduler/run-scan.js';
 import type { Config } from '../config/config-schema.js';
 import { loadConfig } from '../config/load-config.js';
 import { createLogger } from '../log/logger.js';
@@ -29,12 +31,15 @@ export interface OpenAppOptions {
   env: NodeJS.ProcessEnv;
   /** The log level when neither the config file nor PPMAT_LOG_LEVEL sets one. */
   defaultLogLevel: LevelWithSilent;
+  /** Whether logs go to a terminal: `log.format: auto` then prints readable lines. */
+  logToTerminal: boolean;
 }
 
 export async function openApp(options: OpenAppOptions): Promise<App> {
   const { config, file } = await loadConfig({ cwd: options.cwd, env: options.env, ...(options.configPath ? { path: options.configPath } : {}) });
   const levelSet = options.env.PPMAT_LOG_LEVEL || file !== null;
-  const log = createLogger({ level: levelSet ? config.log.level : options.defaultLogLevel });
+  const format = config.log.format === 'auto' ? (options.logToTerminal ? 'pretty' : 'json') : config.log.format;
+  const log = createLogger({ level: levelSet ? config.log.level : options.defaultLogLevel, format });
   // Rules first: a broken rule file refuses to start before anything is written.
   const ruleSet = await loadRuleSet(config.rulesDir ?? RULES_DIR);
   let lock: DataDirLock | undefined;
@@ -62,5 +67,24 @@ export async function openApp(options: OpenAppOptions): Promise<App> {
       await db.close();
       await lock?.release();
     },
+  };
+}
+
+/** What a scan of `target` needs, from the app's parts. */
+export function scanDeps(
+  app: App,
+  target: { createHttp: ScanDeps['createHttp'] },
+  signal: AbortSignal,
+  onProgress?: (event: ScanProgressEvent) => void,
+): ScanDeps {
+  return {
+    store: app.store,
+    ruleSet: app.ruleSet,
+    collectors: createCollectors(),
+    createHttp: target.createHttp,
+    clock: () => new Date(),
+    log: app.log.child({ component: 'scan' }),
+    signal,
+    ...(onProgress ? { onProgress } : {}),
   };
 }

@@ -2,10 +2,9 @@
  * `ppmat scan`: one scan now, printed as a table or JSON, and stored.
  * Exit codes: 0 succeeded, 2 partial, 3 failed, 4 bad config or rules, 5 database, 130 interrupted.
  */
-import { createCollectors } from '../collectors/index.js';
 import { EXIT, PpmatError } from '../errors/catalogue.js';
 import { runScan } from '../scheduler/run-scan.js';
-import { openApp } from './app.js';
+import { openApp, scanDeps } from './app.js';
 import { createProgressDisplay } from './progress.js';
 import { renderJson, renderTable } from './render.js';
 import { configuredTarget, demoTarget, type DemoProfile, type TenantTarget } from './tenant-targets.js';
@@ -28,7 +27,7 @@ export interface CommandIo {
 }
 
 export async function scanCommand(options: ScanCommandOptions, io: CommandIo): Promise<number> {
-  const app = await openApp({ cwd: io.cwd, env: io.env, defaultLogLevel: 'warn', ...(options.config ? { configPath: options.config } : {}) });
+  const app = await openApp({ cwd: io.cwd, env: io.env, logToTerminal: Boolean(io.stderr.isTTY), defaultLogLevel: 'warn', ...(options.config ? { configPath: options.config } : {}) });
   const targets: TenantTarget[] = [];
   try {
     targets.push(...(await selectTargets(app.config, options, app.log, io.env)));
@@ -41,16 +40,7 @@ export async function scanCommand(options: ScanCommandOptions, io: CommandIo): P
       let outcome;
       try {
         outcome = await runScan(
-          {
-            store: app.store,
-            ruleSet: app.ruleSet,
-            collectors: createCollectors(),
-            createHttp: target.createHttp,
-            clock: () => new Date(),
-            log: app.log.child({ component: 'scan' }),
-            signal: io.signal,
-            onProgress: progress.onProgress,
-          },
+          scanDeps(app, target, io.signal, progress.onProgress),
           { tenantId: target.tenant.id, attestations: target.attestations },
           'manual',
         );

@@ -4,11 +4,9 @@
  * on its schedule until Ctrl-C or SIGTERM, which ends a running scan as `aborted` and
  * exits with 0.
  */
-import { createCollectors } from '../collectors/index.js';
 import { runScan } from '../scheduler/run-scan.js';
 import { startScheduler } from '../scheduler/scheduler.js';
-import { openApp } from './app.js';
-import { createProgressDisplay } from './progress.js';
+import { openApp, scanDeps } from './app.js';
 import { renderTable } from './render.js';
 import type { CommandIo } from './scan.command.js';
 import { STALE_REASON, staleBefore } from './scan.command.js';
@@ -19,7 +17,7 @@ export interface StartCommandOptions {
 }
 
 export async function startCommand(options: StartCommandOptions, io: CommandIo): Promise<number> {
-  const app = await openApp({ cwd: io.cwd, env: io.env, defaultLogLevel: 'info', ...(options.config ? { configPath: options.config } : {}) });
+  const app = await openApp({ cwd: io.cwd, env: io.env, logToTerminal: Boolean(io.stderr.isTTY), defaultLogLevel: 'info', ...(options.config ? { configPath: options.config } : {}) });
   const log = app.log.child({ component: 'service' });
   const targets = new Map<string, TenantTarget>();
   try {
@@ -40,31 +38,13 @@ export async function startCommand(options: StartCommandOptions, io: CommandIo):
     const areaNames = new Map(app.ruleSet.areas.map((a) => [a.id, a.name]));
     const scanTenant = async (tenantId: string, trigger: 'startup' | 'schedule', print: boolean) => {
       const target = targets.get(tenantId)!;
-      const progress = print ? createProgressDisplay(io.stderr) : undefined;
-      try {
-        const outcome = await runScan(
-          {
-            store: app.store,
-            ruleSet: app.ruleSet,
-            collectors: createCollectors(),
-            createHttp: target.createHttp,
-            clock: () => new Date(),
-            log: app.log.child({ component: 'scan' }),
-            signal: io.signal,
-            ...(progress ? { onProgress: progress.onProgress } : {}),
-          },
-          { tenantId, attestations: target.attestations },
-          trigger,
-        );
-        progress?.done();
-        if (print) {
-          const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
-          io.stdout.write(`${renderTable(outcome, { tenantName: target.tenant.displayName, color, areaNames })}\n`);
-        }
-        return outcome;
-      } finally {
-        progress?.done();
+      // No progress line here: the service logs each step, and the two would interleave.
+      const outcome = await runScan(scanDeps(app, target, io.signal), { tenantId, attestations: target.attestations }, trigger);
+      if (print) {
+        const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
+        io.stdout.write(`${renderTable(outcome, { tenantName: target.tenant.displayName, color, areaNames })}\n`);
       }
+      return outcome;
     };
 
     // The first scan at once: the demo always (so a new user sees levels within a minute),

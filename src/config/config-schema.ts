@@ -83,7 +83,13 @@ export const configSchema = z.strictObject({
   /** Embedded database directory (PGlite); ignored when databaseUrl is set. */
   dataDir: z.string().min(1).default('.ppmat/data'),
   databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgresql://').optional(),
-  log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).default({ level: 'info' }),
+  log: z
+    .strictObject({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      /** `auto`: readable lines on a terminal, JSON lines otherwise. */
+      format: z.enum(['auto', 'json', 'pretty']).default('auto'),
+    })
+    .default({ level: 'info', format: 'auto' }),
   /** Folder with model/ and checks/ (default: the rules shipped with ppmat). */
   rulesDir: z.string().min(1).optional(),
   http: z

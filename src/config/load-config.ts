@@ -14,6 +14,7 @@ export const ENV_OVERRIDES = {
   DATABASE_URL: 'databaseUrl',
   PPMAT_DATA_DIR: 'dataDir',
   PPMAT_LOG_LEVEL: 'log.level',
+  PPMAT_LOG_FORMAT: 'log.format',
   PPMAT_RULES_DIR: 'rulesDir',
   PPMAT_DEMO_PROFILE: 'demo.profile',
 } as const;

@@ -3,6 +3,7 @@
  * Each part of ppmat logs through a child logger with its `component`.
  */
 import pino, { type Logger, type LevelWithSilent } from 'pino';
+import pretty from 'pino-pretty';
 
 /** Paths pino replaces with "[redacted]" wherever they appear in a log object. */
 export const REDACT_PATHS = [
@@ -28,10 +29,29 @@ export interface LoggerOptions {
   level: LevelWithSilent;
   /** A writable stream (tests) or a file descriptor; default: standard error. */
   destination?: pino.DestinationStream | number;
+  /**
+   * `json` (one object per line, for log collectors) or `pretty` (one readable line per
+   * entry, for a person at a terminal). Default: json.
+   */
+  format?: 'json' | 'pretty';
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  const destination = typeof options.destination === 'object' ? options.destination : pino.destination({ fd: options.destination ?? 2, sync: true });
+  const fd = typeof options.destination === 'number' ? options.destination : 2;
+  const destination =
+    typeof options.destination === 'object'
+      ? options.destination
+      : options.format === 'pretty'
+        ? pretty({
+            destination: fd,
+            sync: true,
+            colorize: true,
+            singleLine: true,
+            translateTime: 'SYS:HH:MM:ss',
+            messageFormat: '[{component}] {msg}',
+            ignore: 'pid,hostname,app,component',
+          })
+        : pino.destination({ fd, sync: true });
   return pino(
     {
       level: options.level,
