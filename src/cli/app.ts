@@ -7,6 +7,7 @@ import { createCollectors } from '../collectors/index.js';
 import { type ScanDeps, type ScanProgressEvent } from '../scheduler/run-scan.js';
 import type { Config } from '../config/config-schema.js';
 import { loadConfig } from '../config/load-config.js';
+import { PpmatError } from '../errors/catalogue.js';
 import { createLogger } from '../log/logger.js';
 import { loadRuleSet } from '../rules/load-rules.js';
 import type { RuleSet } from '../rules/rule-set.js';
@@ -42,6 +43,7 @@ export async function openApp(options: OpenAppOptions): Promise<App> {
   const log = createLogger({ level: levelSet ? config.log.level : options.defaultLogLevel, format });
   // Rules first: a broken rule file refuses to start before anything is written.
   const ruleSet = await loadRuleSet(config.rulesDir ?? RULES_DIR);
+  checkAttestedCapabilities(config, ruleSet, file);
   let lock: DataDirLock | undefined;
   if (!config.databaseUrl) lock = await lockDataDir(config.dataDir);
   let db: Database;
@@ -68,6 +70,25 @@ export async function openApp(options: OpenAppOptions): Promise<App> {
       await lock?.release();
     },
   };
+}
+
+/** An attestation must name a statement of the model: a typo would otherwise count for nothing, silently. */
+function checkAttestedCapabilities(config: Config, ruleSet: RuleSet, file: string | null): void {
+  const known = new Set(ruleSet.catalogue.map((c) => c.id));
+  config.tenants.forEach((tenant, t) =>
+    tenant.attestations.forEach((attestation, a) => {
+      if (known.has(attestation.capability)) return;
+      const area = attestation.capability.split('.')[0] ?? '';
+      const sameArea = ruleSet.catalogue.filter((c) => c.area === area && !c.floor).map((c) => c.id);
+      throw new PpmatError(
+        'PPMAT_E_CONFIG_INVALID',
+        `tenants[${t}].attestations[${a}].capability: "${attestation.capability}" is not a statement of the model` +
+          (sameArea.length > 0 ? ` (${area} has: ${sameArea.join(', ')})` : '') +
+          '.',
+        { where: file ?? 'configuration' },
+      );
+    }),
+  );
 }
 
 /** What a scan of `target` needs, from the app's parts. */

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { openDatabase } from '../../src/store/database.js';
 import pino from 'pino';
+import { startSimulator, type SimulatorOptions } from '../../src/simulator/server.js';
 import { createEmptyServerDatabase } from '../support/test-database.js';
 
 let dir: string;
@@ -86,6 +87,86 @@ describe('ppmat scan', () => {
     const { code, stderr } = await cli('scan', '--tenant', 'fabrikam');
     expect(code).toBe(4);
     expect(stderr).toMatch(/PPMAT_E_TENANT_UNKNOWN: --tenant: no tenant fabrikam is configured \(configured: contoso\.onmicrosoft\.com\)/);
+  });
+
+  describe('a configured tenant (the simulator standing in for the real admin API)', () => {
+    async function configuredScan(simulatorOptions: SimulatorOptions, attestations = '') {
+      const simulator = await startSimulator(simulatorOptions);
+      try {
+        await writeFile(
+          path.join(dir, 'ppmat.yaml'),
+          [
+            'tenants:',
+            `  - id: ${simulator.tenantId}`,
+            '    displayName: Fabrikam',
+            '    endpoints:',
+            `      bap: ${simulator.url}`,
+            '    credential:',
+            '      kind: static',
+            '      tokenEnv: FABRIKAM_TOKEN',
+            attestations,
+          ].join('\n'),
+        );
+        env.FABRIKAM_TOKEN = 'token-from-the-environment';
+        return { ...(await cli('scan', '--format', 'json')), simulatorRequests: simulator.requests() };
+      } finally {
+        await simulator.close();
+      }
+    }
+
+    it('scans with the credential and endpoints of the configuration, and counts its attestations', async () => {
+      const plain = await configuredScan({ profile: 'defined' });
+      expect(plain.code).toBe(0);
+      const result = JSON.parse(plain.stdout);
+      expect(result.tenantName).toBe('Fabrikam');
+      expect(plain.simulatorRequests).toBe(result.collectors.reduce((s: number, c: { requests: number }) => s + c.requests, 0));
+      const security = (r: { areas: { area: string; met: number }[] }) => r.areas.find((a) => a.area === 'security')!;
+      const attested = await configuredScan(
+        { profile: 'defined' },
+        [
+          '    attestations:',
+          '      - capability: security.200.workload-compliance-awareness',
+          '        by: jane.doe@fabrikam.example',
+          '        at: 2026-11-20',
+          '        reason: Reviewed with each workload team.',
+        ].join('\n'),
+      );
+      const capability = JSON.parse(attested.stdout).capabilities.find((c: { capabilityId: string }) => c.capabilityId === 'security.200.workload-compliance-awareness');
+      expect(capability).toMatchObject({ status: 'met', attestation: { by: 'jane.doe@fabrikam.example' } });
+      expect(security(JSON.parse(attested.stdout)).met).toBe(security(result).met + 1);
+    });
+
+    it('refuses an attestation of a statement the model does not have, and lists those it has', async () => {
+      const run = await configuredScan(
+        { profile: 'defined' },
+        ['    attestations:', '      - capability: security.200.compliance-understood', '        by: jane', '        at: 2026-11-20', '        reason: r'].join('\n'),
+      );
+      expect(run.code).toBe(4);
+      expect(run.stderr).toMatch(
+        /tenants\[0\]\.attestations\[0\]\.capability: "security\.200\.compliance-understood" is not a statement of the model \(security has: .*security\.200\.workload-compliance-awareness/,
+      );
+      expect(run.simulatorRequests).toBe(0);
+    });
+
+    it('exits 2 (partial) when the admin API refuses one family, and says why', async () => {
+      const run = await configuredScan({ profile: 'defined', faults: { tenantSettings: { status: 403 } } });
+      expect(run.code).toBe(2);
+      const result = JSON.parse(run.stdout);
+      expect(result.status).toBe('partial');
+      expect(result.collectors.find((c: { collector: string }) => c.collector === 'tenantSettings')).toMatchObject({
+        status: 'unavailable',
+        errorCode: 'PPMAT_E_HTTP_FORBIDDEN',
+      });
+    });
+
+    it('exits 4 when the token variable is not set', async () => {
+      const simulator = await startSimulator();
+      await simulator.close();
+      await writeFile(path.join(dir, 'ppmat.yaml'), `tenants:\n  - id: ${simulator.tenantId}\n    credential:\n      kind: static\n      tokenEnv: MISSING_TOKEN\n`);
+      const run = await cli('scan');
+      expect(run.code).toBe(4);
+      expect(run.stderr).toMatch(/the environment variable MISSING_TOKEN is not set/);
+    });
   });
 
   it('exits 4 on an unknown option', async () => {
