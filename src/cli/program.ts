@@ -4,6 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { EXIT, isPpmatError } from '../errors/catalogue.js';
+import { rulesTestCommand } from './rules.command.js';
 import { scanCommand, type CommandIo } from './scan.command.js';
 import { simulateCommand } from './simulate.command.js';
 import { startCommand } from './start.command.js';
@@ -49,6 +50,16 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => void): Co
     .option('--environments <n>', 'number of environments', (v) => Number.parseInt(v, 10), 12)
     .action(async (opts: { profile: (typeof PROFILES)[number]; port: number; seed: number; environments: number }) => {
       setExit(await simulateCommand(opts, io));
+    });
+
+  program
+    .command('rules')
+    .description('work on rule files')
+    .command('test')
+    .description("load the rules (refusing any invalid file) and run every check's test cases")
+    .option('--dir <folder>', 'rules folder with model/ and checks/ (default: PPMAT_RULES_DIR, or the rules shipped with ppmat)')
+    .action(async (opts: { dir?: string }) => {
+      setExit(await rulesTestCommand(opts, io));
     });
 
   return program;

@@ -62,7 +62,11 @@ export async function demoTarget(config: Config, log: Logger, profile: DemoProfi
 
 /** A configured tenant: its credential (secrets read from env or file now), cloud endpoints and attestations. */
 export async function configuredTarget(config: Config, tenant: TenantConfig, log: Logger, env: NodeJS.ProcessEnv): Promise<TenantTarget> {
-  const endpoints = resolveEndpoints(tenant.cloud, { baseUrls: tenant.endpoints ?? {} });
+  const endpoints = resolveEndpoints(tenant.cloud, {
+    baseUrls: tenant.endpoints ?? {},
+    scopes: tenant.scopes ?? {},
+    ...(tenant.authorityHost ? { authorityHost: tenant.authorityHost } : {}),
+  });
   const credential = createCredential(await resolveCredential(tenant, env), { authorityHost: endpoints.authorityHost });
   const root = createHttpClient({
     baseUrls: endpoints.baseUrls,

@@ -50,13 +50,13 @@ export const credentialSchema = z.discriminatedUnion('kind', [
 ]);
 export type CredentialConfig = z.infer<typeof credentialSchema>;
 
-export const endpointsSchema = z.strictObject({
-  bap: z.url().optional(),
-  powerApps: z.url().optional(),
-  flow: z.url().optional(),
-  powerPlatform: z.url().optional(),
-  graph: z.url().optional(),
-});
+const bySurface = <T extends z.ZodType>(value: T) =>
+  z.strictObject({ bap: value.optional(), powerApps: value.optional(), flow: value.optional(), powerPlatform: value.optional(), graph: value.optional() });
+
+/** Base URL of each API surface, overriding the cloud's. */
+export const endpointsSchema = bySurface(z.url());
+/** Token scope of each API surface, overriding the cloud's (sovereign clouds' audiences are not all confirmed). */
+export const scopesSchema = bySurface(z.string().min(1));
 
 export const attestationSchema = z.strictObject({
   capability: z.string().min(1),
@@ -75,6 +75,9 @@ export const tenantSchema = z.strictObject({
   enabled: z.boolean().default(true),
   credential: credentialSchema,
   endpoints: endpointsSchema.optional(),
+  scopes: scopesSchema.optional(),
+  /** Entra ID authority, overriding the cloud's (e.g. https://login.microsoftonline.us). */
+  authorityHost: z.url().optional(),
   attestations: z.array(attestationSchema).default([]),
 });
 export type TenantConfig = z.infer<typeof tenantSchema>;

@@ -1,51 +1,29 @@
 /**
- * Runs every `rules/checks/*.cases.yaml`: one test per case, asserting the outcome and the
- * exact message (and the listed actual values).
+ * Runs every `rules/checks/*.cases.yaml`: one test per case, asserting the outcome, the
+ * exact message and the listed actual values (through the same runner as `ppmat rules test`).
  */
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deriveFacts } from '../../src/facts/index.js';
-import { evaluateCheck } from '../../src/rules/evaluate.js';
-import { CASES_SUFFIX, loadRuleSet } from '../../src/rules/load-rules.js';
-import { loadCases } from '../../src/rules/load-cases.js';
+import { loadRuleSet } from '../../src/rules/load-rules.js';
+import { runCases } from '../../src/rules/run-cases.js';
 
 const RULES_DIR = path.resolve(import.meta.dirname, '../../rules');
-const CHECKS_DIR = path.join(RULES_DIR, 'checks');
-
 const ruleSet = await loadRuleSet(RULES_DIR);
-const casesFiles = await Promise.all(
-  readdirSync(CHECKS_DIR)
-    .filter((name) => name.endsWith(CASES_SUFFIX))
-    .sort()
-    .map((name) => loadCases(path.join(CHECKS_DIR, name))),
-);
+const reports = await runCases(ruleSet, RULES_DIR);
 
-describe.each(casesFiles.map((file) => [file.check, file] as const))('%s', (checkId, file) => {
-  const check = ruleSet.checks.find((c) => c.id === checkId);
-
-  it('names an existing check', () => {
-    expect(check, `${file.file} names check ${checkId}`).toBeDefined();
-  });
-
-  it.each(file.cases.map((c) => [c.name, c] as const))('%s', (_name, testCase) => {
-    if (!check) throw new Error(`no check ${checkId}`);
-    const result = evaluateCheck(check, testCase.snapshot, deriveFacts(testCase.snapshot));
-    expect({ outcome: result.outcome, message: result.message }, testCase.where).toEqual({
-      outcome: testCase.outcome,
-      message: testCase.message,
-    });
-    if (testCase.actual) expect(result.actual, testCase.where).toMatchObject(testCase.actual);
+describe.each([...new Set(reports.map((r) => r.check))])('%s', (checkId) => {
+  it.each(reports.filter((r) => r.check === checkId).map((r) => [r.name, r] as const))('%s', (_name, report) => {
+    expect(report.problems, report.where).toEqual([]);
+    expect(report.got.outcome).toBe(report.expected.outcome);
+    expect(report.got.message).toBe(report.expected.message);
   });
 });
 
-it('covers every outcome kind somewhere, including a failed collection', () => {
-  const outcomes = new Set(casesFiles.flatMap((f) => f.cases.map((c) => c.outcome)));
-  expect([...outcomes].sort()).toEqual(['fail', 'not_applicable', 'pass', 'unknown']);
-  for (const file of casesFiles) {
-    const failedCollection = file.cases.some((c) =>
-      Object.values(c.snapshot.evidence).some((item) => item && item.status !== 'ok'),
-    );
-    expect(failedCollection, `${file.file} has a case where a collection failed`).toBe(true);
+it('has cases for every check, covering every outcome kind and a failed collection for each', () => {
+  expect([...new Set(reports.map((r) => r.check))].sort()).toEqual(ruleSet.checks.map((c) => c.id).sort());
+  expect([...new Set(reports.map((r) => r.expected.outcome))].sort()).toEqual(['fail', 'not_applicable', 'pass', 'unknown']);
+  for (const check of ruleSet.checks) {
+    const failedCollection = reports.some((r) => r.check === check.id && r.expected.outcome === 'unknown' && /could not be collected/.test(r.expected.message));
+    expect(failedCollection, `${check.id} has a case where a collection failed`).toBe(true);
   }
 });

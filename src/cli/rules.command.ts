@@ -1,0 +1,28 @@
+/**
+ * `ppmat rules test`: loads a rules folder (refusing any invalid file with its line) and
+ * runs every check's cases, for people who write their own checks.
+ */
+import { EXIT } from '../errors/catalogue.js';
+import { loadRuleSet } from '../rules/load-rules.js';
+import { runCases } from '../rules/run-cases.js';
+import { RULES_DIR } from '../store/paths.js';
+import type { CommandIo } from './scan.command.js';
+
+export async function rulesTestCommand(options: { dir?: string }, io: CommandIo): Promise<number> {
+  const dir = options.dir ?? io.env.PPMAT_RULES_DIR ?? RULES_DIR;
+  const ruleSet = await loadRuleSet(dir);
+  const reports = await runCases(ruleSet, dir);
+  const failed = reports.filter((r) => r.problems.length > 0);
+  for (const report of failed) {
+    io.stdout.write(`FAIL ${report.check}: ${report.name} (${report.where})\n`);
+    for (const problem of report.problems) io.stdout.write(`     ${problem}\n`);
+  }
+  const untested = ruleSet.checks.filter((check) => !reports.some((r) => r.check === check.id)).map((c) => c.id);
+  for (const id of untested) io.stdout.write(`FAIL ${id}: has no cases file (${id}.cases.yaml)\n`);
+  const withoutCases = untested.length > 0 ? `; ${untested.length} ${untested.length === 1 ? 'check has' : 'checks have'} no cases` : '';
+  io.stdout.write(
+    `Rule set ${ruleSet.version}: ${ruleSet.checks.length} checks, ${ruleSet.catalogue.length} capability statements. ` +
+      `${reports.length - failed.length} of ${reports.length} cases passed${withoutCases}.\n`,
+  );
+  return failed.length + untested.length === 0 ? EXIT.ok : EXIT.config;
+}

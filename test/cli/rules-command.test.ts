@@ -1,0 +1,64 @@
+/** `ppmat rules test`: proves a rules folder, and says exactly what is wrong where. */
+import { cp, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/program.js';
+import { RULES_DIR } from '../../src/store/paths.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'ppmat-rules-'));
+  await cp(RULES_DIR, dir, { recursive: true });
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function rulesTest() {
+  const out = new PassThrough();
+  let text = '';
+  out.on('data', (d: Buffer) => (text += d.toString()));
+  const stream = Object.assign(out as unknown as NodeJS.WriteStream, { isTTY: false });
+  const code = await runCli(['node', 'ppmat', 'rules', 'test', '--dir', dir], { stdout: stream, stderr: stream, env: {}, cwd: dir, signal: new AbortController().signal });
+  return { code, text };
+}
+
+async function edit(file: string, from: string, to: string) {
+  const full = path.join(dir, 'checks', file);
+  const text = await readFile(full, 'utf8');
+  expect(text).toContain(from);
+  await writeFile(full, text.replace(from, to));
+}
+
+describe('ppmat rules test', () => {
+  it('passes the shipped rules', async () => {
+    const { code, text } = await rulesTest();
+    expect(code).toBe(0);
+    expect(text).toMatch(/^Rule set [0-9a-f]{12}: 16 checks, 46 capability statements\. (\d+) of \1 cases passed\.$/m);
+  });
+
+  it('names the case, its line and the difference when a message changed, and exits 4', async () => {
+    await edit('security.dlp-all-environments.cases.yaml', '"DLP policies cover all 5 environments."', '"DLP policies cover all 6 environments."');
+    const { code, text } = await rulesTest();
+    expect(code).toBe(4);
+    expect(text).toContain('FAIL security.dlp-all-environments: an all-environments policy covers every environment (');
+    expect(text).toMatch(/security\.dlp-all-environments\.cases\.yaml:\d+\)\n {5}message is "DLP policies cover all 5 environments\.", expected "DLP policies cover all 6 environments\."/);
+  });
+
+  it('fails a check that has no cases', async () => {
+    await unlink(path.join(dir, 'checks', 'security.vnet-production.cases.yaml'));
+    const { code, text } = await rulesTest();
+    expect(code).toBe(4);
+    expect(text).toContain('FAIL security.vnet-production: has no cases file');
+    expect(text).toMatch(/cases passed; 1 check has no cases\./);
+  });
+
+  it('refuses an invalid rule file with its line, before running anything', async () => {
+    await edit('security.tenant-isolation-enabled.yaml', 'severity: high', 'severity: urgent');
+    const { code, text } = await rulesTest();
+    expect(code).toBe(4);
+    expect(text).toMatch(/PPMAT_E_RULE_INVALID: .*security\.tenant-isolation-enabled\.yaml:\d+: severity/);
+  });
+});
