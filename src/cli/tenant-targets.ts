@@ -5,11 +5,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { resolveEndpoints } from '../auth/clouds.js';
+import type { TokenCredential } from '@azure/identity';
+import { resolveEndpoints, type CloudProfile } from '../auth/clouds.js';
 import { createCredential, StaticTokenCredential, type CredentialConfig } from '../auth/credentials.js';
 import type { Config, TenantConfig } from '../config/config-schema.js';
 import { PpmatError } from '../errors/catalogue.js';
-import { createHttpClient } from '../http/http-client.js';
+import { createHttpClient, type PpmatHttpClient } from '../http/http-client.js';
 import type { HttpClient } from '../http/types.js';
 import type { Attestation } from '../scoring/types.js';
 import { demoAttestations } from '../simulator/demo-attestations.js';
@@ -37,14 +38,7 @@ export async function demoTarget(config: Config, log: Logger, profile: DemoProfi
   }
   log.info({ url: simulator.url, profile, tenantId: simulator.tenantId }, 'demo tenant started');
   const endpoints = resolveEndpoints('public', { baseUrls: simulatorEndpoints(simulator.url) });
-  const root = createHttpClient({
-    baseUrls: endpoints.baseUrls,
-    scopes: endpoints.scopes,
-    credential: new StaticTokenCredential('ppmat-demo-token'),
-    log: log.child({ component: 'http' }),
-    timeoutMs: config.http.timeoutMs,
-    maxRetries: config.http.maxRetries,
-  });
+  const root = httpClient(config, endpoints, new StaticTokenCredential('ppmat-demo-token'), log);
   return {
     tenant: {
       id: simulator.tenantId,
@@ -68,14 +62,7 @@ export async function configuredTarget(config: Config, tenant: TenantConfig, log
     ...(tenant.authorityHost ? { authorityHost: tenant.authorityHost } : {}),
   });
   const credential = createCredential(await resolveCredential(tenant, env), { authorityHost: endpoints.authorityHost });
-  const root = createHttpClient({
-    baseUrls: endpoints.baseUrls,
-    scopes: endpoints.scopes,
-    credential,
-    log: log.child({ component: 'http' }),
-    timeoutMs: config.http.timeoutMs,
-    maxRetries: config.http.maxRetries,
-  });
+  const root = httpClient(config, endpoints, credential, log);
   return {
     tenant: {
       id: tenant.id,
@@ -95,6 +82,18 @@ export async function configuredTarget(config: Config, tenant: TenantConfig, log
     createHttp: () => root.scoped(),
     close: async () => undefined,
   };
+}
+
+/** The tenant's root HTTP client; each collector run gets a `scoped()` sibling with its own stats. */
+function httpClient(config: Config, endpoints: CloudProfile, credential: TokenCredential, log: Logger): PpmatHttpClient {
+  return createHttpClient({
+    baseUrls: endpoints.baseUrls,
+    scopes: endpoints.scopes,
+    credential,
+    log: log.child({ component: 'http' }),
+    timeoutMs: config.http.timeoutMs,
+    maxRetries: config.http.maxRetries,
+  });
 }
 
 async function resolveCredential(tenant: TenantConfig, env: NodeJS.ProcessEnv): Promise<CredentialConfig> {

@@ -5,6 +5,7 @@
  */
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { EvidenceItem } from '../evidence/snapshot.js';
+import type { HttpStats } from '../http/types.js';
 import { canonicalDocument } from '../evidence/content-hash.js';
 import type { CheckResult } from '../rules/types.js';
 import type { AreaScore, CapabilityResult } from '../scoring/types.js';
@@ -21,17 +22,12 @@ export interface TenantRecord {
   enabled: boolean;
 }
 
-export interface CollectorRunRecord {
+/** One collector's run: its HTTP accounting plus how it ended. */
+export interface CollectorRunRecord extends HttpStats {
   collector: string;
   status: 'ok' | 'unavailable' | 'error';
   startedAt: Date;
   durationMs: number;
-  requests: number;
-  retries: number;
-  throttled: number;
-  throttledMs: number;
-  bytes: number;
-  pages: number;
   errorCode?: string;
   errorMessage?: string;
 }
