@@ -94,7 +94,7 @@ export function createScanRepository(prisma: PrismaClient): ScanRepository {
 
     async saveResults(scanId, results) {
       return prisma.$transaction(async (tx) => {
-        const evidenceNew = await storeEvidence(tx, scanId, results.evidence);
+        const { evidenceNew, hashes } = await storeEvidence(tx, scanId, results.evidence);
         await tx.collectorRun.createMany({ data: results.collectorRuns.map((run) => ({ scanId, ...run })) });
         await tx.checkResult.createMany({
           data: results.checkResults.map((r) => ({
@@ -107,7 +107,7 @@ export function createScanRepository(prisma: PrismaClient): ScanRepository {
             outcome: r.outcome,
             message: r.message,
             actual: r.actual as Prisma.InputJsonValue,
-            evidenceRefs: r.evidenceKeys,
+            evidenceRefs: evidenceRefs(r.evidenceKeys, hashes),
           })),
         });
         await tx.capabilityResult.createMany({
@@ -199,7 +199,11 @@ export function createScanRepository(prisma: PrismaClient): ScanRepository {
  * Stores each evidence document under the hash of its canonical JSON; a document seen
  * before is only referenced again. Returns how many documents were new.
  */
-async function storeEvidence(tx: Prisma.TransactionClient, scanId: number, evidence: EvidenceItem[]): Promise<number> {
+async function storeEvidence(
+  tx: Prisma.TransactionClient,
+  scanId: number,
+  evidence: EvidenceItem[],
+): Promise<{ evidenceNew: number; hashes: Map<string, string> }> {
   const documents = evidence.flatMap((item) => (item.status === 'ok' && item.data !== undefined ? [{ item, doc: canonicalDocument(item.data) }] : []));
   const { count: evidenceNew } = await tx.evidence.createMany({
     data: documents.map(({ item, doc }) => ({ hash: doc.hash, kind: item.key, content: JSON.parse(doc.json) as Prisma.InputJsonValue, bytes: doc.bytes })),
@@ -217,5 +221,17 @@ async function storeEvidence(tx: Prisma.TransactionClient, scanId: number, evide
       collectedAt: new Date(item.collectedAt),
     })),
   });
-  return evidenceNew;
+  return { evidenceNew, hashes };
+}
+
+/**
+ * What a check result points at: `key:sha256` of each evidence document it read, so the
+ * exact documents behind a verdict can be found again; just `key` for evidence that was
+ * not collected in that scan.
+ */
+export function evidenceRefs(keys: readonly string[], hashes: ReadonlyMap<string, string>): string[] {
+  return keys.map((key) => {
+    const hash = hashes.get(key);
+    return hash ? `${key}:${hash}` : key;
+  });
 }

@@ -50,6 +50,13 @@ describe('runScan on the demo tenant', () => {
     expect(environments).toMatchObject({ status: 'ok', pages: 3, requests: 3, retries: 0 });
     expect(scan.requests).toBe(scan.collectorRuns.reduce((s, r) => s + r.requests, 0));
     for (const result of scan.checkResults) expect(result.message.length).toBeGreaterThan(10);
+    // Each result points at the exact evidence documents it judged.
+    const dlp = scan.checkResults.find((r) => r.checkId === 'security.dlp-all-environments')!;
+    expect(dlp.evidenceRefs.map((ref) => ref.split(':')[0]).sort()).toEqual(['dlpPolicies', 'environments']);
+    for (const ref of dlp.evidenceRefs) {
+      const [key, hash] = ref.split(':');
+      expect(await db.prisma.evidence.findUnique({ where: { hash: hash! }, select: { kind: true } })).toEqual({ kind: key });
+    }
   });
 
   it('adds no evidence rows when nothing changed since the last scan', async () => {
@@ -86,6 +93,8 @@ describe('runScan on the demo tenant', () => {
     }
     // Unknown is never counted as a failure.
     expect(outcome.checkResults.filter((c) => c.outcome === 'fail').length).toBe(Object.values(healthy).filter((o) => o === 'fail').length);
+    const stored = await db.prisma.checkResult.findFirstOrThrow({ where: { scanId: outcome.scanId, checkId: TENANT_SETTINGS_CHECKS[0] } });
+    expect(stored.evidenceRefs).toEqual(['tenantSettings']);
     const run = await db.prisma.collectorRun.findFirstOrThrow({ where: { scanId: outcome.scanId, collector: 'tenantSettings' } });
     expect(run).toMatchObject({ status: 'unavailable', errorCode: 'PPMAT_E_HTTP_FORBIDDEN' });
     expect((await db.prisma.scan.findUniqueOrThrow({ where: { id: outcome.scanId } })).error).toMatch(/tenantSettings: .*403/);
