@@ -11,9 +11,25 @@
  * a missing setting is *unknown*, not *false*.
  */
 import { z } from 'zod';
+import {
+  conditionalAccessEvidenceSchema,
+  pimSchedulesEvidenceSchema,
+  roleAssignmentsEvidenceSchema,
+  type ConditionalAccessEvidence,
+  type PimSchedulesEvidence,
+  type RoleAssignmentsEvidence,
+} from './graph.schemas.js';
 
 /** The evidence families this build collects. The key is also the name rules use in CEL. */
-export const EVIDENCE_KEYS = ['environments', 'tenantSettings', 'dlpPolicies', 'tenantIsolation'] as const;
+export const EVIDENCE_KEYS = [
+  'environments',
+  'tenantSettings',
+  'dlpPolicies',
+  'tenantIsolation',
+  'conditionalAccess',
+  'roleAssignments',
+  'pimSchedules',
+] as const;
 export type EvidenceKey = (typeof EVIDENCE_KEYS)[number];
 
 /** Sharing limit of one resource kind (canvas apps, solution cloud flows, agents) in a managed environment. */
@@ -117,6 +133,9 @@ export const evidenceDataSchemas = {
   tenantSettings: tenantSettingsEvidenceSchema,
   dlpPolicies: dlpPoliciesEvidenceSchema,
   tenantIsolation: tenantIsolationEvidenceSchema,
+  conditionalAccess: conditionalAccessEvidenceSchema,
+  roleAssignments: roleAssignmentsEvidenceSchema,
+  pimSchedules: pimSchedulesEvidenceSchema,
 } as const satisfies Record<EvidenceKey, z.ZodType>;
 
 export interface EvidenceDataByKey {
@@ -124,4 +143,7 @@ export interface EvidenceDataByKey {
   tenantSettings: TenantSettingsEvidence;
   dlpPolicies: DlpPoliciesEvidence;
   tenantIsolation: TenantIsolationEvidence;
+  conditionalAccess: ConditionalAccessEvidence;
+  roleAssignments: RoleAssignmentsEvidence;
+  pimSchedules: PimSchedulesEvidence;
 }

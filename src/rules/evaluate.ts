@@ -18,6 +18,9 @@ export const EVIDENCE_LABELS: Record<EvidenceKey, string> = {
   tenantSettings: 'tenant settings',
   dlpPolicies: 'DLP policies',
   tenantIsolation: 'the tenant isolation policy',
+  conditionalAccess: 'Conditional Access policies',
+  roleAssignments: 'directory role assignments',
+  pimSchedules: 'Privileged Identity Management assignments',
 };
 
 /** Evaluates every check of the rule set, in rule-set order. */
