@@ -94,7 +94,7 @@ function checkAttestedCapabilities(config: Config, ruleSet: RuleSet, file: strin
 /** What a scan of `target` needs, from the app's parts. */
 export function scanDeps(
   app: App,
-  target: { createHttp: ScanDeps['createHttp'] },
+  target: { createHttp: ScanDeps['createHttp']; createGraph: ScanDeps['createGraph'] },
   signal: AbortSignal,
   onProgress?: (event: ScanProgressEvent) => void,
 ): ScanDeps {
@@ -103,6 +103,7 @@ export function scanDeps(
     ruleSet: app.ruleSet,
     collectors: createCollectors(),
     createHttp: target.createHttp,
+    createGraph: target.createGraph,
     clock: () => new Date(),
     log: app.log.child({ component: 'scan' }),
     signal,

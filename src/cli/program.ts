@@ -4,6 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { EXIT, isPpmatError } from '../errors/catalogue.js';
+import { doctorCommand } from './doctor.command.js';
 import { rulesTestCommand } from './rules.command.js';
 import { scanCommand, type CommandIo } from './scan.command.js';
 import { simulateCommand } from './simulate.command.js';
@@ -32,6 +33,16 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => void): Co
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (opts: { demo?: boolean; profile?: (typeof PROFILES)[number]; tenant?: string; format: 'table' | 'json' }) => {
       setExit(await scanCommand({ ...opts, ...globalConfig(program) }, io));
+    });
+
+  program
+    .command('doctor')
+    .description("check a tenant's set-up: a token for every API audience, BAP admin access and every Graph permission, each with its fix")
+    .option('--demo', 'check the built-in demo tenant (default when no tenant is configured)')
+    .addOption(new Option('--profile <profile>', 'posture of the demo tenant').choices(PROFILES))
+    .option('--tenant <id>', 'check only this configured tenant')
+    .action(async (opts: { demo?: boolean; profile?: (typeof PROFILES)[number]; tenant?: string }) => {
+      setExit(await doctorCommand({ ...opts, ...globalConfig(program) }, io));
     });
 
   program

@@ -10,8 +10,9 @@ import { resolveEndpoints, type CloudProfile } from '../auth/clouds.js';
 import { createCredential, StaticTokenCredential, type CredentialConfig } from '../auth/credentials.js';
 import type { Config, TenantConfig } from '../config/config-schema.js';
 import { PpmatError } from '../errors/catalogue.js';
+import { createGraphClient, type GraphClient, type PpmatGraphClient } from '../http/graph-client.js';
 import { createHttpClient, type PpmatHttpClient } from '../http/http-client.js';
-import type { HttpClient } from '../http/types.js';
+import type { HttpClient, HttpStats } from '../http/types.js';
 import type { Attestation } from '../scoring/types.js';
 import { demoAttestations } from '../simulator/demo-attestations.js';
 import { simulatorEndpoints, startSimulator } from '../simulator/server.js';
@@ -22,6 +23,11 @@ export interface TenantTarget {
   attestations: Attestation[];
   /** A fresh HTTP client (own stats, shared token cache) per collector run. */
   createHttp: () => HttpClient;
+  /** The Graph client of a collector run, counting into that run's HttpClient `stats` (shared credential). */
+  createGraph: (stats: HttpStats) => GraphClient;
+  /** The tenant's cloud endpoints and scopes, config overrides applied (for `ppmat doctor`). */
+  endpoints: CloudProfile;
+  credential: TokenCredential;
   /** Stops what the target started (the demo simulator). */
   close(): Promise<void>;
 }
@@ -38,7 +44,9 @@ export async function demoTarget(config: Config, log: Logger, profile: DemoProfi
   }
   log.info({ url: simulator.url, profile, tenantId: simulator.tenantId }, 'demo tenant started');
   const endpoints = resolveEndpoints('public', { baseUrls: simulatorEndpoints(simulator.url) });
-  const root = httpClient(config, endpoints, new StaticTokenCredential('ppmat-demo-token'), log);
+  const credential = new StaticTokenCredential('ppmat-demo-token');
+  const root = httpClient(config, endpoints, credential, log);
+  const graph = graphClient(config, endpoints, credential, log);
   return {
     tenant: {
       id: simulator.tenantId,
@@ -50,6 +58,9 @@ export async function demoTarget(config: Config, log: Logger, profile: DemoProfi
     },
     attestations: demoAttestations(profile, new Date()),
     createHttp: () => root.scoped(),
+    createGraph: (stats) => graph.scoped(stats),
+    endpoints,
+    credential,
     close: () => simulator.close(),
   };
 }
@@ -63,6 +74,7 @@ export async function configuredTarget(config: Config, tenant: TenantConfig, log
   });
   const credential = createCredential(await resolveCredential(tenant, env), { authorityHost: endpoints.authorityHost });
   const root = httpClient(config, endpoints, credential, log);
+  const graph = graphClient(config, endpoints, credential, log);
   return {
     tenant: {
       id: tenant.id,
@@ -80,6 +92,9 @@ export async function configuredTarget(config: Config, tenant: TenantConfig, log
       ...(a.expires ? { expires: a.expires } : {}),
     })),
     createHttp: () => root.scoped(),
+    createGraph: (stats) => graph.scoped(stats),
+    endpoints,
+    credential,
     close: async () => undefined,
   };
 }
@@ -91,6 +106,18 @@ function httpClient(config: Config, endpoints: CloudProfile, credential: TokenCr
     scopes: endpoints.scopes,
     credential,
     log: log.child({ component: 'http' }),
+    timeoutMs: config.http.timeoutMs,
+    maxRetries: config.http.maxRetries,
+  });
+}
+
+/** The tenant's Graph client (cloud Graph base URL and scope, config overrides applied); each collector run gets a `scoped()` sibling. */
+function graphClient(config: Config, endpoints: CloudProfile, credential: TokenCredential, log: Logger): PpmatGraphClient {
+  return createGraphClient({
+    baseUrl: endpoints.baseUrls.graph,
+    scope: endpoints.scopes.graph,
+    credential,
+    log: log.child({ component: 'graph' }),
     timeoutMs: config.http.timeoutMs,
     maxRetries: config.http.maxRetries,
   });

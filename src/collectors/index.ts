@@ -2,8 +2,11 @@
  * The collectors of this build, in the order of `EVIDENCE_KEYS`, so scans and their
  * progress lines always read the same way.
  */
+import { createConditionalAccessCollector } from './conditional-access.collector.js';
 import { createDlpPoliciesCollector, type DlpPoliciesCollectorOptions } from './dlp-policies.collector.js';
 import { createEnvironmentsCollector } from './environments.collector.js';
+import { createPimSchedulesCollector } from './pim-schedules.collector.js';
+import { createRoleAssignmentsCollector } from './role-assignments.collector.js';
 import { createTenantIsolationCollector } from './tenant-isolation.collector.js';
 import { createTenantSettingsCollector } from './tenant-settings.collector.js';
 import type { Collector } from './types.js';
@@ -12,9 +15,29 @@ export interface CollectorsOptions {
   dlpPolicies?: DlpPoliciesCollectorOptions;
 }
 
-/** Creates every collector: environments, tenantSettings, dlpPolicies, tenantIsolation. */
+/**
+ * Creates every collector: the four Power Platform admin ones (environments, tenantSettings,
+ * dlpPolicies, tenantIsolation), then the Microsoft Graph ones (conditionalAccess,
+ * roleAssignments, pimSchedules).
+ */
 export function createCollectors(options: CollectorsOptions = {}): Collector[] {
-  return [createEnvironmentsCollector(), createTenantSettingsCollector(), createDlpPoliciesCollector(options.dlpPolicies), createTenantIsolationCollector()];
+  return [
+    createEnvironmentsCollector(),
+    createTenantSettingsCollector(),
+    createDlpPoliciesCollector(options.dlpPolicies),
+    createTenantIsolationCollector(),
+    createConditionalAccessCollector(),
+    createRoleAssignmentsCollector(),
+    createPimSchedulesCollector(),
+  ];
 }
 
-export { createDlpPoliciesCollector, createEnvironmentsCollector, createTenantIsolationCollector, createTenantSettingsCollector };
+export {
+  createConditionalAccessCollector,
+  createDlpPoliciesCollector,
+  createEnvironmentsCollector,
+  createPimSchedulesCollector,
+  createRoleAssignmentsCollector,
+  createTenantIsolationCollector,
+  createTenantSettingsCollector,
+};

@@ -2,13 +2,14 @@
  * The contract between the scan pipeline and collectors.
  *
  * A collector does I/O and nothing else: it asks the admin API through the injected
- * HTTP client, maps the raw payload to the normalized evidence shape, validates it,
+ * HTTP (or Graph) client, maps the raw payload to the normalized evidence shape, validates it,
  * and returns it. It never judges. When it cannot collect, it throws a
  * {@link CollectionError} whose `status` tells the pipeline whether the evidence is
  * `unavailable` (the API refused us) or an `error` (it failed).
  */
 import type { Logger } from 'pino';
 import type { EvidenceDataByKey, EvidenceKey } from '../evidence/schemas.js';
+import type { GraphClient } from '../http/graph-client.js';
 import type { HttpClient } from '../http/types.js';
 
 /** Progress of one collector, for the terminal progress line. */
@@ -22,6 +23,8 @@ export interface CollectorContext {
   tenantId: string;
   /** A client scoped to this collector run: its `stats` feed the CollectorRun row. */
   http: HttpClient;
+  /** Microsoft Graph, scoped to the same collector run: it counts into `http.stats`. */
+  graph: GraphClient;
   log: Logger;
   signal?: AbortSignal;
   onProgress?: (progress: CollectorProgress) => void;

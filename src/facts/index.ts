@@ -3,10 +3,15 @@
  *
  * Each fact declares the evidence it needs. A fact whose evidence is not `ok` is absent,
  * so a rule that requires it gives `unknown` (with the evidence's reason), never `fail`.
+ * A fact may also read `optional` evidence: used when `ok`, and its absence only makes the
+ * fact less detailed (PIM schedules, unreadable without Entra ID P2, must not make "who holds
+ * the Power Platform Administrator role" unknown).
  * The result is plain JSON, stored beside the snapshot and replayable.
  */
 import type { EvidenceDataByKey, EvidenceKey } from '../evidence/schemas.js';
 import type { EvidenceSnapshot } from '../evidence/snapshot.js';
+import { deriveAdminAccess } from './admin-access.fact.js';
+import { deriveAdminRoles } from './admin-roles.fact.js';
 import { deriveDlpCoverage } from './dlp-coverage.fact.js';
 import { deriveEnvironments } from './environments.fact.js';
 import { deriveSharing } from './sharing.fact.js';
@@ -14,15 +19,21 @@ import { deriveSharing } from './sharing.fact.js';
 export type { DlpCoverageFact, EnvironmentRef } from './dlp-coverage.fact.js';
 export type { SharingFact, ManagedEnvironmentSharing } from './sharing.fact.js';
 export type { EnvironmentsFact } from './environments.fact.js';
+export type { AdminAccessFact, PolicyAssessment, ProtectingPolicy } from './admin-access.fact.js';
+export type { AdminRolesFact, RoleHolder, RoleHolders, HoldingKind } from './admin-roles.fact.js';
 export { deriveDlpCoverage, policyCovers } from './dlp-coverage.fact.js';
 export { deriveSharing, isLimited } from './sharing.fact.js';
 export { deriveEnvironments } from './environments.fact.js';
+export { assessPolicy, deriveAdminAccess, POWER_PLATFORM_APPS, strongAuthentication } from './admin-access.fact.js';
+export { deriveAdminRoles, deriveRoleHolders } from './admin-roles.fact.js';
 
 type OkData = Partial<EvidenceDataByKey>;
 
 interface FactDefinition {
   requires: readonly EvidenceKey[];
-  derive(data: EvidenceDataByKey): unknown;
+  /** Evidence read when `ok` but not needed; the second argument of `derive` holds it when it is. */
+  optional?: readonly EvidenceKey[];
+  derive(data: EvidenceDataByKey, optional: OkData): unknown;
 }
 
 /** The facts this build derives, with the evidence each needs. Rules name them in `requires` as `facts.<name>`. */
@@ -30,6 +41,12 @@ export const FACT_DEFINITIONS = {
   dlp: { requires: ['environments', 'dlpPolicies'], derive: (d) => deriveDlpCoverage(d.environments, d.dlpPolicies) },
   sharing: { requires: ['environments'], derive: (d) => deriveSharing(d.environments) },
   environments: { requires: ['environments'], derive: (d) => deriveEnvironments(d.environments) },
+  adminAccess: { requires: ['conditionalAccess'], derive: (d) => deriveAdminAccess(d.conditionalAccess) },
+  adminRoles: {
+    requires: ['roleAssignments'],
+    optional: ['pimSchedules'],
+    derive: (d, o) => deriveAdminRoles(d.roleAssignments, o.pimSchedules ?? null),
+  },
 } as const satisfies Record<string, FactDefinition>;
 
 export type FactName = keyof typeof FACT_DEFINITIONS;
@@ -42,6 +59,11 @@ export function isFactName(name: string): name is FactName {
 /** The evidence keys a fact needs. */
 export function factRequirements(name: FactName): readonly EvidenceKey[] {
   return FACT_DEFINITIONS[name].requires;
+}
+
+/** The evidence keys a fact reads when they are `ok`, without needing them. */
+export function factOptionalEvidence(name: FactName): readonly EvidenceKey[] {
+  return (FACT_DEFINITIONS[name] as FactDefinition).optional ?? [];
 }
 
 function okData(snapshot: EvidenceSnapshot): OkData {
@@ -61,7 +83,7 @@ export function deriveFacts(snapshot: EvidenceSnapshot): Record<string, unknown>
   const facts: Record<string, unknown> = {};
   for (const [name, definition] of Object.entries(FACT_DEFINITIONS) as [FactName, FactDefinition][]) {
     if (definition.requires.every((key) => data[key] !== undefined)) {
-      facts[name] = definition.derive(data as EvidenceDataByKey);
+      facts[name] = definition.derive(data as EvidenceDataByKey, data);
     }
   }
   return facts;

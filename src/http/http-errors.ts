@@ -64,6 +64,8 @@ export interface FailedRequest {
   url: string;
   status: number;
   body: string;
+  /** What a 403 means for this endpoint, when the caller knows better than {@link FORBIDDEN_HINTS} (e.g. the Graph permission). */
+  forbiddenHint?: string;
 }
 
 /** The error for a non-retryable or finally failing HTTP status. */
@@ -77,7 +79,7 @@ export function statusError(failed: FailedRequest): CollectionError {
     return new CollectionError('error', 'PPMAT_E_HTTP_UNAUTHORIZED', `${request} answered 401: the access token was rejected (wrong tenant, audience or expired credential).${suffix}`, details);
   }
   if (status === 403) {
-    return new CollectionError('unavailable', 'PPMAT_E_HTTP_FORBIDDEN', `${request} answered 403: ${FORBIDDEN_HINTS[surface]}.${suffix}`, details);
+    return new CollectionError('unavailable', 'PPMAT_E_HTTP_FORBIDDEN', `${request} answered 403: ${failed.forbiddenHint ?? FORBIDDEN_HINTS[surface]}.${suffix}`, details);
   }
   if (status === 404) {
     return new CollectionError('error', 'PPMAT_E_HTTP_NOT_FOUND', `${request} answered 404 where a resource was expected.${suffix}`, details);

@@ -69,19 +69,32 @@ export function formatNames(items: readonly unknown[], max: number = DEFAULT_NAM
   const quoted = items.map((item) => `'${String(fromCel(item))}'`);
   const shown = Math.max(1, max);
   if (quoted.length > shown) return `${quoted.slice(0, shown).join(', ')} and ${quoted.length - shown} more`;
-  if (quoted.length <= 1) return quoted.join('');
-  return `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
+  return joinWithAnd(quoted);
 }
 
-/** Functions ppmat adds to CEL for messages: `names(list)` and `names(list, max)` (see `formatNames`). */
+/**
+ * `a, b and c`, unquoted and never cut: for short lists of phrases a check composes itself
+ * ("is report-only and does not apply to Power Platform apps"), where `names()` would quote them.
+ */
+export function formatListing(items: readonly unknown[]): string {
+  return joinWithAnd(items.map((item) => String(fromCel(item))));
+}
+
+function joinWithAnd(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** Functions ppmat adds to CEL for messages: `names(list)`, `names(list, max)` (see `formatNames`) and `listing(list)` (see `formatListing`). */
 function ppmatFuncs() {
   return [
     celFunc('names', [listType(CelScalar.DYN)], CelScalar.STRING, (list) => formatNames([...list])),
     celFunc('names', [listType(CelScalar.DYN), CelScalar.INT], CelScalar.STRING, (list, max) => formatNames([...list], Number(max))),
+    celFunc('listing', [listType(CelScalar.DYN)], CelScalar.STRING, (list) => formatListing([...list])),
   ];
 }
 
-/** Creates the CEL environment rules run in: the standard library, the strings extension (`join`, ...) and `names()`. */
+/** Creates the CEL environment rules run in: the standard library, the strings extension (`join`, ...), `names()` and `listing()`. */
 export function createCelEnv(): CelEnv {
   return celEnv({ funcs: [...strings, ...ppmatFuncs()] });
 }

@@ -5,7 +5,7 @@
  * evidence gives `unknown` with the collection's reason (ScubaGear's rule: a failed API
  * call is never a `fail`); a CEL runtime error gives `unknown` with the error.
  */
-import type { EvidenceKey } from '../evidence/schemas.js';
+import { EVIDENCE_KEYS, type EvidenceKey } from '../evidence/schemas.js';
 import type { EvidenceSnapshot } from '../evidence/snapshot.js';
 import type { CelBindings } from './cel.js';
 import type { CompiledCheck, RuleSet } from './rule-set.js';
@@ -34,29 +34,32 @@ export function evaluateCheck(check: CompiledCheck, snapshot: EvidenceSnapshot, 
   if (missing) return result(check, 'unknown', missing, {});
   const absentFact = check.requiredFacts.find((fact) => facts[fact] === undefined);
   if (absentFact) return result(check, 'unknown', `Unknown: the derived fact '${absentFact}' is missing although its evidence was collected.`, {});
+  // Optional evidence its facts read counts as judged only when it was collected.
+  const read = check.optionalEvidenceKeys.filter((key) => snapshot.evidence[key]?.status === 'ok');
+  const judged = EVIDENCE_KEYS.filter((key) => check.evidenceKeys.includes(key) || read.includes(key));
 
   const bindings: CelBindings = { facts };
   for (const key of check.requiredEvidence) bindings[key] = snapshot.evidence[key]?.data;
   const fail = (what: string, error: string): CheckResult =>
-    result(check, 'unknown', `Unknown: ${check.id} could not be evaluated (${what}: ${stripPeriod(error)}).`, {});
+    result(check, 'unknown', `Unknown: ${check.id} could not be evaluated (${what}: ${stripPeriod(error)}).`, {}, judged);
 
   if (check.applies) {
     const applies = check.applies.run(bindings);
     if (!applies.ok) return fail('applies', applies.error);
     if (typeof applies.value !== 'boolean') return fail('applies', `gave ${JSON.stringify(applies.value)}, not a bool`);
-    if (!applies.value) return finish(check, 'not_applicable', check.messages.notApplicable, bindings, fail);
+    if (!applies.value) return finish(check, 'not_applicable', check.messages.notApplicable, bindings, fail, judged);
   }
   if (check.known) {
     const known = check.known.run(bindings);
     if (!known.ok) return fail('known', known.error);
     if (typeof known.value !== 'boolean') return fail('known', `gave ${JSON.stringify(known.value)}, not a bool`);
-    if (!known.value) return finish(check, 'unknown', check.messages.unknown, bindings, fail);
+    if (!known.value) return finish(check, 'unknown', check.messages.unknown, bindings, fail, judged);
   }
   const verdict = check.expr.run(bindings);
   if (!verdict.ok) return fail('expr', verdict.error);
   if (typeof verdict.value !== 'boolean') return fail('expr', `gave ${JSON.stringify(verdict.value)}, not a bool`);
   const outcome: Outcome = verdict.value ? 'pass' : 'fail';
-  return finish(check, outcome, verdict.value ? check.messages.pass : check.messages.fail, bindings, fail);
+  return finish(check, outcome, verdict.value ? check.messages.pass : check.messages.fail, bindings, fail, judged);
 }
 
 function finish(
@@ -65,6 +68,7 @@ function finish(
   template: CompiledTemplate | undefined,
   bindings: CelBindings,
   fail: (what: string, error: string) => CheckResult,
+  judged: readonly EvidenceKey[],
 ): CheckResult {
   const actual: Record<string, unknown> = {};
   for (const { name, expr } of check.actual) {
@@ -77,7 +81,7 @@ function finish(
   if (!template) return fail('messages', `no message for outcome ${outcome}`);
   const message = renderTemplate(template, bindings);
   if (!message.ok) return fail('message', message.error);
-  return result(check, outcome, message.text, actual);
+  return result(check, outcome, message.text, actual, judged);
 }
 
 /** The unknown message for the first required evidence family that is not `ok`, or undefined. */
@@ -94,10 +98,17 @@ function missingEvidence(check: CompiledCheck, snapshot: EvidenceSnapshot): stri
   return undefined;
 }
 
-const plural = (key: EvidenceKey): boolean => key === 'tenantSettings' || key === 'dlpPolicies';
+const PLURAL_LABELS = new Set<EvidenceKey>(['tenantSettings', 'dlpPolicies', 'conditionalAccess', 'roleAssignments', 'pimSchedules']);
+const plural = (key: EvidenceKey): boolean => PLURAL_LABELS.has(key);
 const stripPeriod = (text: string): string => text.trim().replace(/\.$/, '');
 
-function result(check: CompiledCheck, outcome: Outcome, message: string, actual: Record<string, unknown>): CheckResult {
+function result(
+  check: CompiledCheck,
+  outcome: Outcome,
+  message: string,
+  actual: Record<string, unknown>,
+  judged: readonly EvidenceKey[] = check.evidenceKeys,
+): CheckResult {
   return {
     checkId: check.id,
     checkVersion: check.version,
@@ -107,7 +118,7 @@ function result(check: CompiledCheck, outcome: Outcome, message: string, actual:
     outcome,
     message,
     actual,
-    evidenceKeys: [...check.evidenceKeys],
+    evidenceKeys: [...judged],
     remediation: check.remediation,
   };
 }

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { CelEnv } from '@bufbuild/cel';
 import { PpmatError } from '../errors/catalogue.js';
 import { EVIDENCE_KEYS, type EvidenceKey } from '../evidence/schemas.js';
-import { FACT_DEFINITIONS, factRequirements, isFactName, type FactName } from '../facts/index.js';
+import { FACT_DEFINITIONS, factOptionalEvidence, factRequirements, isFactName, type FactName } from '../facts/index.js';
 import type { Capability } from '../scoring/types.js';
 import { CelCompileError, compileCel, createCelEnv, type CompiledCel } from './cel.js';
 import { loadModel } from './load-model.js';
@@ -74,6 +74,9 @@ function compileCheck(source: YamlSource, fileName: string, catalogue: ReadonlyM
   const template = (field: (string | number)[], text: string): CompiledTemplate =>
     guard(source, field, facts, () => compileTemplate(env, text, roots), (t) => templateUsage(t).facts);
   const evidenceKeys = EVIDENCE_KEYS.filter((key) => evidence.includes(key) || facts.some((fact) => factRequirements(fact).includes(key)));
+  const optionalEvidenceKeys = EVIDENCE_KEYS.filter(
+    (key) => !evidenceKeys.includes(key) && facts.some((fact) => factOptionalEvidence(fact).includes(key)),
+  );
   return {
     id: rule.id,
     version: rule.version,
@@ -84,6 +87,7 @@ function compileCheck(source: YamlSource, fileName: string, catalogue: ReadonlyM
     requiredEvidence: evidence,
     requiredFacts: facts,
     evidenceKeys,
+    optionalEvidenceKeys,
     ...(rule.applies !== undefined ? { applies: cel(['applies'], rule.applies) } : {}),
     ...(rule.known !== undefined ? { known: cel(['known'], rule.known) } : {}),
     expr: cel(['expr'], rule.expr),

@@ -22,6 +22,8 @@ export interface CompiledCheck {
   requiredFacts: FactName[];
   /** Every evidence family the check depends on, directly or through its facts, in a stable order. */
   evidenceKeys: EvidenceKey[];
+  /** Evidence families its facts read when collected but do not need (not in `evidenceKeys`); never a reason for unknown. */
+  optionalEvidenceKeys: EvidenceKey[];
   applies?: CompiledCel;
   known?: CompiledCel;
   expr: CompiledCel;

@@ -1,20 +1,25 @@
 /**
- * Runs every collector of a scan at once, each with its own HTTP client so its requests,
- * retries and throttling are accounted to its CollectorRun. A collector that fails gives
- * evidence marked `unavailable` or `error` with the reason: never a crashed scan.
+ * Runs every collector of a scan at once, each with its own HTTP client (and a Graph client
+ * counting into the same stats) so its requests, retries and throttling are accounted to
+ * its CollectorRun. A collector that fails gives evidence marked `unavailable` or `error`
+ * with the reason: never a crashed scan.
  */
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import { CollectionError, type Collector, type CollectorProgress } from '../collectors/types.js';
 import type { EvidenceKey } from '../evidence/schemas.js';
 import type { EvidenceItem } from '../evidence/snapshot.js';
 import { PpmatError } from '../errors/catalogue.js';
-import type { HttpClient } from '../http/types.js';
+import type { GraphClient } from '../http/graph-client.js';
+import type { HttpClient, HttpStats } from '../http/types.js';
 import type { CollectorRunRecord } from '../store/scan-repository.js';
 
 export interface CollectDeps {
   collectors: Collector[];
   /** A fresh client per collector run. */
   createHttp: () => HttpClient;
+  /** The Graph client of a collector run, counting into that run's HttpClient `stats`. */
+  createGraph: (stats: HttpStats) => GraphClient;
   clock: () => Date;
   log: Logger;
   signal?: AbortSignal;
@@ -39,17 +44,20 @@ export async function collectAll(deps: CollectDeps, tenantId: string): Promise<C
 
 async function collectOne(deps: CollectDeps, collector: Collector, tenantId: string): Promise<{ item: EvidenceItem; run: CollectorRunRecord }> {
   const http = deps.createHttp();
+  const graph = deps.createGraph(http.stats);
   const log = deps.log.child({ collector: collector.key });
   const startedAt = deps.clock();
   const started = performance.now();
   deps.onProgress?.({ type: 'collector-start', collector: collector.key });
+  const signal = collectorSignal(deps.signal);
   let item: EvidenceItem;
   try {
     const data = await collector.collect({
       tenantId,
       http,
+      graph,
       log,
-      ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(signal ? { signal } : {}),
       onProgress: (progress) => deps.onProgress?.({ type: 'collector-progress', ...progress }),
     });
     item = { key: collector.key, status: 'ok', data, collectedAt: deps.clock().toISOString() } as EvidenceItem;
@@ -76,6 +84,21 @@ async function collectOne(deps: CollectDeps, collector: Collector, tenantId: str
   };
   deps.onProgress?.({ type: 'collector-done', collector: collector.key, status: item.status, run });
   return { item, run };
+}
+
+/**
+ * Each collector run listens on its own signal that follows the scan's: every in-flight
+ * request adds an abort listener (and removes it when done), and one collector's fan-out
+ * (DLP details, Graph pages) is legitimately more than Node's warning threshold of 10
+ * listeners per signal. The cap stays finite so a real leak would still be reported.
+ */
+const MAX_IN_FLIGHT_PER_COLLECTOR = 64;
+
+function collectorSignal(scanSignal: AbortSignal | undefined): AbortSignal | undefined {
+  if (!scanSignal) return undefined;
+  const signal = AbortSignal.any([scanSignal]);
+  setMaxListeners(MAX_IN_FLIGHT_PER_COLLECTOR, signal);
+  return signal;
 }
 
 function describeFailure(error: unknown): { status: 'unavailable' | 'error'; code: string; reason: string } {

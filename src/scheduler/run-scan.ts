@@ -5,7 +5,8 @@
 import type { Logger } from 'pino';
 import type { Collector } from '../collectors/types.js';
 import type { EvidenceSnapshot } from '../evidence/snapshot.js';
-import type { HttpClient } from '../http/types.js';
+import type { GraphClient } from '../http/graph-client.js';
+import type { HttpClient, HttpStats } from '../http/types.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import type { Attestation } from '../scoring/types.js';
 import type { CollectorRunRecord, SavedScan, ScanRepository, ScanStatus, ScanTrigger } from '../store/scan-repository.js';
@@ -17,6 +18,8 @@ export interface ScanDeps {
   ruleSet: RuleSet;
   collectors: Collector[];
   createHttp: () => HttpClient;
+  /** The Graph client of a collector run, counting into that run's HttpClient `stats`. */
+  createGraph: (stats: HttpStats) => GraphClient;
   clock: () => Date;
   log: Logger;
   signal?: AbortSignal;
@@ -51,6 +54,7 @@ export async function runScan(deps: ScanDeps, target: ScanTarget, trigger: ScanT
       {
         collectors: deps.collectors,
         createHttp: deps.createHttp,
+        createGraph: deps.createGraph,
         clock: deps.clock,
         log,
         ...(deps.signal ? { signal: deps.signal } : {}),

@@ -1,18 +1,19 @@
 /**
  * What the demo tenant's Centre of Excellence has attested, per simulator profile.
  *
- * The demo has no Microsoft Graph data and no Dataverse data, so statements that only a
- * person (or Graph) can evidence would stay unknown and every area would sit at the floor.
- * The attestations below cover exactly those statements of Security and Governance:
- * the attested and hybrid ones, and the automated ones this build has no check for (they
- * need Graph: Conditional Access, PIM, admin role assignments). Statements decided by a
- * check are never attested here, so the demo's levels still move with the simulated
- * configuration:
- * - initial: nothing attested, nothing configured: Security 100, Governance 100.
+ * The demo has no Dataverse data, so statements that only a person can evidence would stay
+ * unknown and every area would sit at the floor. The attestations below cover exactly those
+ * statements of Security and Governance: the attested and hybrid ones. Statements decided by
+ * a check (automated ones, including the Microsoft Graph ones: Conditional Access for admins,
+ * the Power Platform Administrator role holders) are never attested here, so the demo's
+ * levels still move with the simulated configuration:
+ * - initial: nothing attested, nothing configured (no Conditional Access policy, nobody holds
+ *   the Power Platform Administrator role): Security 100, Governance 100.
  * - defined: attests levels 200-300; DLP does not cover every environment, so
  *   Security and Governance stop at 200 (their 300 statements with a necessary DLP signal fail).
- * - capable: attests levels 200-400; with everything configured both areas reach 400,
- *   up to 500 if the unanswered 500 statements are met.
+ * - capable: attests levels 200-400; with everything configured (Conditional Access and PIM
+ *   for the role, which the hybrid security.400.advanced-entra-access needs besides the
+ *   attestation) both areas reach 400, up to 500 if the unanswered 500 statements are met.
  */
 import type { Attestation } from '../scoring/types.js';
 
@@ -25,12 +26,10 @@ export const DEMO_ATTESTED_STATEMENTS: Record<200 | 300 | 400, readonly string[]
   200: [
     'security.200.workload-compliance-awareness',
     'security.200.security-strategy-collaboration',
-    'governance.200.pp-admin-role-assigned',
     'governance.200.tenant-analytics',
   ],
   300: [
     'security.300.dlp-all-environments',
-    'security.300.conditional-access-admins',
     'security.300.security-page-reviewed',
     'security.300.secure-coding-practices',
     'security.300.compliance-audits',

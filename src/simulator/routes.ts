@@ -1,32 +1,17 @@
 /**
- * The four endpoint families the simulator answers, matched like the real API:
- * paths case-insensitively, BAP calls only with an `api-version`.
+ * The endpoint families the simulator answers, matched like the real API: paths
+ * case-insensitively, BAP calls only with an `api-version`; the Graph ones are in `graph-routes.ts`.
  */
-import type { EvidenceKey } from '../evidence/schemas.js';
-import type { TenantModel } from './tenant-model.js';
+import { GRAPH_ROUTES } from './graph-routes.js';
+import { apiError, type RouteContext, type SimResponse, type SimRoute, type EndpointFamily } from './sim-http.js';
 import { dlpDetailPayload, dlpListItemPayload, environmentPayload, tenantIsolationPayload, tenantSettingsPayload } from './wire-payloads.js';
 
-/** The simulated endpoint families; each can be given a fault. */
-export type EndpointFamily = EvidenceKey;
-
-export interface SimResponse {
-  status: number;
-  /** Serialized as JSON unless it is already a string; null sends an empty body. */
-  body: unknown;
-  headers?: Record<string, string>;
-}
-
-export interface RouteContext {
-  model: TenantModel;
-  /** The simulator's own origin, for absolute `nextLink` URLs. */
-  baseUrl: string;
-  pageSize: number;
-}
+export { apiError, type EndpointFamily, type RouteContext, type SimResponse } from './sim-http.js';
 
 /** The paging cursor of the environments list. BAP's real cursor format is not documented; only `nextLink` matters to clients. */
 const SKIP_TOKEN = '$skiptoken';
 
-const ROUTES: { family: EndpointFamily; method: 'GET' | 'POST'; pattern: RegExp; needsApiVersion: boolean; handle: (ctx: RouteContext, url: URL, match: RegExpExecArray) => SimResponse }[] = [
+const BAP_ROUTES: SimRoute[] = [
   {
     family: 'environments',
     method: 'GET',
@@ -74,10 +59,7 @@ const ROUTES: { family: EndpointFamily; method: 'GET' | 'POST'; pattern: RegExp;
   },
 ];
 
-/** An ARM-style error body, the shape BAP uses. */
-export function apiError(status: number, code: string, message: string): SimResponse {
-  return { status, body: { error: { code, message } } };
-}
+const ROUTES: SimRoute[] = [...BAP_ROUTES, ...GRAPH_ROUTES];
 
 /** Finds the route of a request; `family` is null for paths the simulator does not serve. */
 export function matchRoute(method: string, url: URL): { family: EndpointFamily | null; respond: (ctx: RouteContext) => SimResponse } {

@@ -1,12 +1,13 @@
 /**
- * The demo tenant as data: environments, tenant settings, DLP policies and tenant
- * isolation, built deterministically from a seed and a profile. The wire payloads
+ * The demo tenant as data: environments, tenant settings, DLP policies, tenant
+ * isolation and the Entra ID identity side, built deterministically from a seed and a profile. The wire payloads
  * (`wire-payloads.ts`) are rendered from this model, so the model stays readable
  * and the payloads stay faithful to the real API.
  */
 import { createRng, type Rng } from './prng.js';
 import { PROFILE_POSTURES, type EnvironmentSku, type ProfilePosture, type SimulatorProfile } from './profiles.js';
 import { buildDlpPolicies, type SimDlpPolicy } from './dlp-model.js';
+import { buildIdentityModel, type IdentityModel } from './identity-model.js';
 
 export interface SimEnvironment {
   /** A GUID, or `Default-{tenantId}` for the default environment. */
@@ -43,6 +44,8 @@ export interface TenantModel {
   dlpPolicies: SimDlpPolicy[];
   /** Null when tenant isolation was never configured (the API answers 404). */
   tenantIsolation: { isDisabled: boolean; allowedTenants: SimAllowedTenant[] } | null;
+  /** Entra ID: Conditional Access and admin roles (Microsoft Graph). */
+  identity: IdentityModel;
 }
 
 export interface TenantModelOptions {
@@ -87,6 +90,7 @@ export function buildTenantModel(options: TenantModelOptions): TenantModel {
             isDisabled: false,
             allowedTenants: Array.from({ length: posture.isolationAllowedTenants }, (_, i) => ({ tenantId: rng.guid(), inbound: i % 2 === 0, outbound: true })),
           },
+    identity: buildIdentityModel(options.seed, options.profile, companyName),
   };
 
   function timestamp(): string {

@@ -50,14 +50,14 @@ describe('ppmat scan', () => {
     const a = JSON.parse(first.stdout);
     const b = JSON.parse(second.stdout);
     expect(b.scanId).toBeGreaterThan(a.scanId);
-    expect(a.evidence).toEqual({ count: 4, new: 4 });
-    expect(b.evidence).toEqual({ count: 4, new: 0 });
+    expect(a.evidence).toEqual({ count: 7, new: 7 });
+    expect(b.evidence).toEqual({ count: 7, new: 0 });
     expect(a.areas.map((x: { area: string; level: number }) => `${x.area}:${x.level}`).sort()).toEqual(['governance:200', 'security:200']);
     expect(a.checks.length).toBeGreaterThanOrEqual(8);
     const db = await openDatabase({ dataDir: env.PPMAT_DATA_DIR!, log: pino({ level: 'silent' }), ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}) });
     try {
       expect(await db.prisma.scan.count()).toBe(2);
-      expect(await db.prisma.evidence.count()).toBe(4);
+      expect(await db.prisma.evidence.count()).toBe(7);
     } finally {
       await db.close();
     }
@@ -101,6 +101,7 @@ describe('ppmat scan', () => {
             '    displayName: Fabrikam',
             '    endpoints:',
             `      bap: ${simulator.url}`,
+            `      graph: ${simulator.url}`,
             '    credential:',
             '      kind: static',
             '      tokenEnv: FABRIKAM_TOKEN',

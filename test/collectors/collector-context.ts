@@ -5,9 +5,11 @@ import { StaticTokenCredential } from '../../src/auth/credentials.js';
 import { CLOUDS } from '../../src/auth/clouds.js';
 import type { CollectorContext, CollectorProgress } from '../../src/collectors/types.js';
 import { CollectionError } from '../../src/collectors/types.js';
+import { createGraphClient } from '../../src/http/graph-client.js';
 import { createHttpClient } from '../../src/http/http-client.js';
 
 export const BAP = 'https://api.bap.microsoft.com';
+export const GRAPH = 'https://graph.microsoft.com';
 export const TENANT_ID = '6f1c7a2e-1b9d-4c55-9a0e-2f3b4c5d6e7f';
 
 /** A recorded API payload (plain JSON, typed for nock's `reply`). */
@@ -19,8 +21,13 @@ export function fixtureText(name: string): string {
   return readFileSync(new URL(`../fixtures/api/${name}`, import.meta.url), 'utf8');
 }
 
-export function collectorContext(): { ctx: CollectorContext; progress: CollectorProgress[] } {
+/**
+ * A collector context on the public cloud endpoints (nock intercepts them): the HTTP client
+ * and a Graph client counting into its stats. `sleeps` receives every retry delay.
+ */
+export function collectorContext(): { ctx: CollectorContext; progress: CollectorProgress[]; sleeps: number[] } {
   const progress: CollectorProgress[] = [];
+  const sleeps: number[] = [];
   const http = createHttpClient({
     baseUrls: CLOUDS.public.baseUrls,
     scopes: CLOUDS.public.scopes,
@@ -29,7 +36,18 @@ export function collectorContext(): { ctx: CollectorContext; progress: Collector
     maxRetries: 2,
     sleep: async () => undefined,
   });
-  return { ctx: { tenantId: TENANT_ID, http, log: pino({ level: 'silent' }), onProgress: (p) => progress.push(p) }, progress };
+  const graph = createGraphClient({
+    baseUrl: CLOUDS.public.baseUrls.graph,
+    scope: CLOUDS.public.scopes.graph,
+    credential: new StaticTokenCredential('test-token'),
+    log: pino({ level: 'silent' }),
+    maxRetries: 2,
+    random: () => 0.5,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+  }).scoped(http.stats);
+  return { ctx: { tenantId: TENANT_ID, http, graph, log: pino({ level: 'silent' }), onProgress: (p) => progress.push(p) }, progress, sleeps };
 }
 
 export async function collectionFailure(promise: Promise<unknown>): Promise<CollectionError> {

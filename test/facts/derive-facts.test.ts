@@ -1,11 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import type { EvidenceSnapshot } from '../../src/evidence/snapshot.js';
-import { deriveFacts, factRequirements, FACT_DEFINITIONS } from '../../src/facts/index.js';
-import { env, policy } from './fixtures.js';
+import { ROLE_TEMPLATES } from '../../src/evidence/graph.schemas.js';
+import { deriveFacts, factOptionalEvidence, factRequirements, FACT_DEFINITIONS, type AdminRolesFact } from '../../src/facts/index.js';
+import { caPolicy, env, policy, user } from './fixtures.js';
 
 const at = '2025-01-01T00:00:00Z';
 const environments = { key: 'environments' as const, status: 'ok' as const, data: { environments: [env('a')] }, collectedAt: at };
 const dlp = { key: 'dlpPolicies' as const, status: 'ok' as const, data: { policies: [policy('p', 'AllEnvironments')] }, collectedAt: at };
+const ca = { key: 'conditionalAccess' as const, status: 'ok' as const, data: { policies: [caPolicy('c')] }, collectedAt: at };
+const PP_ADMIN = ROLE_TEMPLATES.powerPlatformAdministrator;
+const roles = {
+  key: 'roleAssignments' as const,
+  status: 'ok' as const,
+  data: { roles: [{ roleTemplateId: PP_ADMIN, displayName: 'PPA', assignments: [{ principal: user('Adele'), directoryScopeId: '/' }] }] },
+  collectedAt: at,
+};
+const pimOk = {
+  key: 'pimSchedules' as const,
+  status: 'ok' as const,
+  data: { roles: [{ roleTemplateId: PP_ADMIN, displayName: 'PPA', eligible: [{ principal: user('Alex'), startDateTime: null, endDateTime: null }], active: [] }] },
+  collectedAt: at,
+};
+const pimUnavailable = { key: 'pimSchedules' as const, status: 'unavailable' as const, reason: '403: no Entra ID P2', collectedAt: at };
 
 describe('deriveFacts', () => {
   it.each([
@@ -13,6 +29,9 @@ describe('deriveFacts', () => {
     ['DLP policies unavailable', { environments, dlpPolicies: { key: 'dlpPolicies' as const, status: 'unavailable' as const, reason: '403', collectedAt: at } }, ['environments', 'sharing']],
     ['environments failed', { environments: { key: 'environments' as const, status: 'error' as const, reason: 'boom', collectedAt: at }, dlpPolicies: dlp }, []],
     ['nothing collected', {}, []],
+    ['Graph evidence ok', { conditionalAccess: ca, roleAssignments: roles, pimSchedules: pimOk }, ['adminAccess', 'adminRoles']],
+    ['PIM unavailable (optional for adminRoles)', { roleAssignments: roles, pimSchedules: pimUnavailable }, ['adminRoles']],
+    ['role assignments missing, PIM ok', { pimSchedules: pimOk }, []],
   ])('with %s derives %j', (_name, evidence, expected) => {
     const snapshot: EvidenceSnapshot = { tenantId: 't', collectedAt: at, evidence };
     expect(Object.keys(deriveFacts(snapshot)).sort()).toEqual(expected);
@@ -28,6 +47,17 @@ describe('deriveFacts', () => {
       dlp: ['environments', 'dlpPolicies'],
       sharing: ['environments'],
       environments: ['environments'],
+      adminAccess: ['conditionalAccess'],
+      adminRoles: ['roleAssignments'],
     });
+    expect(factOptionalEvidence('adminRoles')).toEqual(['pimSchedules']);
+    expect(factOptionalEvidence('dlp')).toEqual([]);
+  });
+
+  it('reads optional evidence only when it is ok', () => {
+    const derive = (pimSchedules: typeof pimOk | typeof pimUnavailable) =>
+      deriveFacts({ tenantId: 't', collectedAt: at, evidence: { roleAssignments: roles, pimSchedules } }).adminRoles as AdminRolesFact;
+    expect(derive(pimOk)).toMatchObject({ pimReadable: true, ppAdmin: { holderCount: 2, eligibleCount: 1 } });
+    expect(derive(pimUnavailable)).toMatchObject({ pimReadable: false, ppAdmin: { holderCount: 1, eligibleCount: 0 } });
   });
 });

@@ -1,4 +1,5 @@
-/** Small builders for facts tests: a valid environment or DLP policy with overrides. */
+/** Small builders for facts tests: a valid environment, DLP policy, Conditional Access policy or principal with overrides. */
+import type { ConditionalAccessPolicy, Principal } from '../../src/evidence/graph.schemas.js';
 import type { DlpPolicy, Environment } from '../../src/evidence/schemas.js';
 
 const noLimit = { mode: null, maxUsers: null };
@@ -43,4 +44,26 @@ export function policy(id: string, environmentType: DlpPolicy['environmentType']
     lastModifiedTime: null,
     ...overrides,
   };
+}
+
+/** An enabled Conditional Access policy that targets nobody and nothing, with overrides (nested objects merge). */
+export function caPolicy(id: string, overrides: DeepPartialPolicy = {}): ConditionalAccessPolicy {
+  return {
+    id,
+    displayName: overrides.displayName ?? id,
+    state: overrides.state ?? 'enabled',
+    users: { include: [], exclude: [], includeGroups: [], excludeGroups: [], includeRoles: [], excludeRoles: [], ...overrides.users },
+    applications: { include: [], exclude: [], ...overrides.applications },
+    grant: { operator: null, builtInControls: [], authenticationStrength: null, ...overrides.grant },
+    session: { cloudAppSecurity: false, continuousAccessEvaluation: null, signInFrequency: false, ...overrides.session },
+  };
+}
+
+type DeepPartialPolicy = {
+  [K in keyof ConditionalAccessPolicy]?: ConditionalAccessPolicy[K] extends object ? Partial<ConditionalAccessPolicy[K]> : ConditionalAccessPolicy[K];
+};
+
+/** A user principal named `name` (id `u-<name>`). */
+export function user(name: string, overrides: Partial<Principal> = {}): Principal {
+  return { id: `u-${name.toLowerCase()}`, type: 'user', displayName: name, userPrincipalName: `${name.toLowerCase()}@contoso.example`, ...overrides };
 }

@@ -1,8 +1,8 @@
 /**
- * The CEL adapter over plain JSON: has(), size(), all(), exists(), map(), ints vs doubles, names().
+ * The CEL adapter over plain JSON: has(), size(), all(), exists(), map(), ints vs doubles, names(), listing().
  */
 import { describe, expect, it } from 'vitest';
-import { CelCompileError, compileCel, createCelEnv, formatNames, fromCel, toCelInput } from '../../src/rules/cel.js';
+import { CelCompileError, compileCel, createCelEnv, formatListing, formatNames, fromCel, toCelInput } from '../../src/rules/cel.js';
 
 const env = createCelEnv();
 const data = {
@@ -42,6 +42,7 @@ describe('compileCel on plain JSON', () => {
     ['doc.items.map(i, i.name).join("+")', 'a+b'],
     ['names(doc.items.map(i, i.name))', "'a' and 'b'"],
     ['names(["a", "b", "c"], 2)', "'a', 'b' and 1 more"],
+    ['listing(["is off", "is old", "is wrong"])', 'is off, is old and is wrong'],
     ['string(doc.count)', '2'],
   ])('%s gives %j', (source, expected) => {
     expect(run(source)).toEqual({ ok: true, value: expected });
@@ -81,5 +82,14 @@ describe('JSON conversion', () => {
     [['a', 'b', 'c'], "'a', 'b' and 'c'"],
   ])('formatNames(%j) is %j', (items, expected) => {
     expect(formatNames(items)).toBe(expected);
+  });
+
+  it.each([
+    [[], ''],
+    [['a'], 'a'],
+    [['a', 'b'], 'a and b'],
+    [['a', 'b', 'c'], 'a, b and c'],
+  ])('formatListing(%j) is %j', (items, expected) => {
+    expect(formatListing(items)).toBe(expected);
   });
 });

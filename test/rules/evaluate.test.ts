@@ -34,6 +34,9 @@ actual:
   covered: facts.dlp.coveredCount
   ids: facts.dlp.uncovered.map(e, e.id)
 messages: { pass: "All {{ facts.dlp.environmentCount }} covered.", fail: "Only {{ facts.dlp.coveredCount }} covered." }`,
+  'security.with-optional-evidence': `requires: [facts.adminRoles]
+expr: facts.adminRoles.ppAdmin.holderCount > 0
+messages: { pass: "{{ facts.adminRoles.ppAdmin.holderCount }} hold it.", fail: "Nobody holds it." }`,
   'security.bad-message': `requires: [tenantIsolation]
 expr: tenantIsolation.enabled
 messages: { pass: "On {{ tenantIsolation.nope }}.", fail: "f" }`,
@@ -117,6 +120,26 @@ describe('evaluateChecks', () => {
       actual: { covered: 0, ids: [] },
       evidenceKeys: ['environments', 'dlpPolicies'],
       remediation: 'Fix it.',
+    });
+  });
+
+  it('judges without optional evidence, and lists it among the evidence read only when it was collected', () => {
+    const roles = { roles: [{ roleTemplateId: '11648597-926c-4cf3-9c36-bcebb0ba8dcc', displayName: 'PPA', assignments: [] }] };
+    const eligible = { principal: { id: 'u-a', type: 'user' as const, displayName: 'A', userPrincipalName: null }, startDateTime: null, endDateTime: null };
+    const pim = { roles: [{ roleTemplateId: '11648597-926c-4cf3-9c36-bcebb0ba8dcc', displayName: 'PPA', eligible: [eligible], active: [] }] };
+    const withPim = (pimSchedules: NonNullable<EvidenceSnapshot['evidence']['pimSchedules']>): EvidenceSnapshot => ({
+      ...snapshot,
+      evidence: { ...snapshot.evidence, roleAssignments: { key: 'roleAssignments', status: 'ok', data: roles, collectedAt: at }, pimSchedules },
+    });
+    expect(resultOf('security.with-optional-evidence', withPim({ key: 'pimSchedules', status: 'ok', data: pim, collectedAt: at }))).toMatchObject({
+      outcome: 'pass',
+      message: '1 hold it.',
+      evidenceKeys: ['roleAssignments', 'pimSchedules'],
+    });
+    expect(resultOf('security.with-optional-evidence', withPim({ key: 'pimSchedules', status: 'unavailable', reason: '403: no P2.', collectedAt: at }))).toMatchObject({
+      outcome: 'fail',
+      message: 'Nobody holds it.',
+      evidenceKeys: ['roleAssignments'],
     });
   });
 

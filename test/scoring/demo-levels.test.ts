@@ -1,12 +1,14 @@
 /**
  * End to end over the pure pipeline (facts -> checks -> capabilities -> areas): the demo
  * attestations with snapshots shaped like the simulator's profiles give distinct levels.
- * The snapshots here are patches of the checks' base fixture, not the simulator's output.
+ * The snapshots here are patches of the checks' base fixture, not the simulator's output;
+ * the base fixture's Microsoft Graph evidence is the `capable` posture.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { ROLE_TEMPLATES } from '../../src/evidence/graph.schemas.js';
 import type { EvidenceSnapshot } from '../../src/evidence/snapshot.js';
 import { deriveFacts } from '../../src/facts/index.js';
 import { evaluateChecks } from '../../src/rules/evaluate.js';
@@ -24,6 +26,29 @@ const DEFAULT_ENV = 'Default-00000000-0000-0000-0000-0000000000aa';
 const ENV_IDS = ['env-hr-prod', 'env-finance-prod', 'env-hr-sandbox', 'env-dev-alex'];
 const unmanaged = { managed: false, protectionLevel: null, securityGroupId: null, environmentGroupId: null, solutionCheckerMode: null };
 
+const PP_ADMIN = ROLE_TEMPLATES.powerPlatformAdministrator;
+const GLOBAL_ADMIN = ROLE_TEMPLATES.globalAdministrator;
+const user = (name: string) => ({ id: `u-${name.toLowerCase()}`, type: 'user', displayName: name, userPrincipalName: `${name.toLowerCase()}@contoso.example` });
+/** Graph evidence where every listed user holds the role permanently and nobody is eligible. */
+function permanentHolders(byRole: Record<string, string[]>) {
+  const roles = Object.entries(byRole);
+  return {
+    roleAssignments: {
+      data: { roles: roles.map(([roleTemplateId, names]) => ({ roleTemplateId, displayName: roleTemplateId, assignments: names.map((n) => ({ principal: user(n), directoryScopeId: '/' })) })) },
+    },
+    pimSchedules: {
+      data: {
+        roles: roles.map(([roleTemplateId, names]) => ({
+          roleTemplateId,
+          displayName: roleTemplateId,
+          eligible: [],
+          active: names.map((n) => ({ principal: user(n), startDateTime: '2023-01-01T00:00:00Z', endDateTime: null, assignmentType: 'Assigned' })),
+        })),
+      },
+    },
+  };
+}
+
 const PATCHES: Record<DemoProfile, unknown> = {
   initial: {
     evidence: {
@@ -37,6 +62,9 @@ const PATCHES: Record<DemoProfile, unknown> = {
       dlpPolicies: { data: { policies: [] } },
       tenantIsolation: { data: { configured: false, enabled: false, allowedTenants: [] } },
       environments: { data: { environments: ENV_IDS.map((id) => ({ id, ...unmanaged })) } },
+      // No Conditional Access policy; nobody holds the Power Platform Administrator role; six permanent Global Administrators.
+      conditionalAccess: { data: { policies: [] } },
+      ...permanentHolders({ [PP_ADMIN]: [], [GLOBAL_ADMIN]: ['Ann', 'Ben', 'Cem', 'Dan', 'Eva', 'Fay'] }),
     },
   },
   defined: {
@@ -50,25 +78,54 @@ const PATCHES: Record<DemoProfile, unknown> = {
         },
       },
       environments: { data: { environments: ['env-finance-prod', 'env-hr-sandbox', 'env-dev-alex'].map((id) => ({ id, ...unmanaged })) } },
+      // MFA (not an authentication strength) for the admin roles, all apps; the report-only legacy-auth
+      // policy stays; no session control. Three permanent Power Platform Administrators, two Global Administrators.
+      conditionalAccess: {
+        data: {
+          policies: [
+            { id: 'ca-admins', users: { includeRoles: [PP_ADMIN, GLOBAL_ADMIN] }, grant: { operator: 'OR', builtInControls: ['mfa'], authenticationStrength: null } },
+            { id: 'ca-pp-sessions', $delete: true },
+          ],
+        },
+      },
+      ...permanentHolders({ [PP_ADMIN]: ['Adele', 'Alex', 'Megan'], [GLOBAL_ADMIN]: ['Isaiah', 'Lee'] }),
     },
   },
   capable: {},
 };
 
-function levels(profile: DemoProfile) {
+function checksOf(profile: DemoProfile) {
   const snapshot = applyPatch(base, PATCHES[profile]) as EvidenceSnapshot;
-  const checks = evaluateChecks(ruleSet, snapshot, deriveFacts(snapshot));
+  return evaluateChecks(ruleSet, snapshot, deriveFacts(snapshot));
+}
+
+function levels(profile: DemoProfile) {
+  const checks = checksOf(profile);
   const capabilities = scoreCapabilities(ruleSet.catalogue, checks, demoAttestations(profile, NOW), NOW);
   return Object.fromEntries(scoreAreas(ruleSet.catalogue, capabilities).map((s) => [s.area, `${s.level}-${s.maxLevel}`]));
 }
 
 describe('demo attestations', () => {
   it.each([
-    ['initial', { security: '100-100', governance: '100-200' }],
+    ['initial', { security: '100-100', governance: '100-100' }],
     ['defined', { security: '200-200', governance: '200-200' }],
     ['capable', { security: '400-500', governance: '400-500' }],
   ] as const)('%s profile scores %j', (profile, expected) => {
     expect(levels(profile)).toEqual(expected);
+  });
+
+  it.each([
+    ['initial', { conditionalAccessAdmins: 'fail', ppAdminRoleAssigned: 'fail', pim: 'fail', defenderSessionControl: 'fail' }],
+    ['defined', { conditionalAccessAdmins: 'pass', ppAdminRoleAssigned: 'pass', pim: 'fail', defenderSessionControl: 'fail' }],
+    ['capable', { conditionalAccessAdmins: 'pass', ppAdminRoleAssigned: 'pass', pim: 'pass', defenderSessionControl: 'pass' }],
+  ] as const)('%s profile: the Graph checks give %j', (profile, expected) => {
+    const outcome = (id: string) => checksOf(profile).find((c) => c.checkId === id)?.outcome;
+    expect({
+      conditionalAccessAdmins: outcome('security.conditional-access-admins'),
+      ppAdminRoleAssigned: outcome('governance.pp-admin-role-assigned'),
+      pim: outcome('security.pim-power-platform-admins'),
+      defenderSessionControl: outcome('security.defender-session-control'),
+    }).toEqual(expected);
   });
 
   it('attests nothing for initial, 200-300 for defined, 200-400 for capable, valid for a year', () => {

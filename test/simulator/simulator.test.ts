@@ -6,6 +6,7 @@ import { StaticTokenCredential } from '../../src/auth/credentials.js';
 import { createCollectors } from '../../src/collectors/index.js';
 import { CollectionError } from '../../src/collectors/types.js';
 import { evidenceDataSchemas, type DlpPolicy, type EvidenceDataByKey, type EvidenceKey } from '../../src/evidence/schemas.js';
+import { createGraphClient } from '../../src/http/graph-client.js';
 import { createHttpClient } from '../../src/http/http-client.js';
 import { simulatorEndpoints, startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
 
@@ -34,10 +35,20 @@ type Collected = { [K in EvidenceKey]?: EvidenceDataByKey[K] } & { errors: Parti
 
 async function collectAll(sim: RunningSimulator, sleeps: number[] = []): Promise<Collected> {
   const http = client(sim, sleeps);
+  const graph = createGraphClient({
+    baseUrl: sim.url,
+    scope: CLOUDS.public.scopes.graph,
+    credential: new StaticTokenCredential('simulator-token'),
+    log: pino({ level: 'silent' }),
+    maxRetries: 3,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+  }).scoped(http.stats);
   const out: Collected = { errors: {} };
   for (const collector of createCollectors()) {
     try {
-      const data = await collector.collect({ tenantId: sim.tenantId, http, log: pino({ level: 'silent' }) });
+      const data = await collector.collect({ tenantId: sim.tenantId, http, graph, log: pino({ level: 'silent' }) });
       expect(evidenceDataSchemas[collector.key].safeParse(data).success).toBe(true);
       (out as Record<string, unknown>)[collector.key] = data;
     } catch (error) {

@@ -6,6 +6,7 @@ import pino from 'pino';
 import { resolveEndpoints } from '../../src/auth/clouds.js';
 import { StaticTokenCredential } from '../../src/auth/credentials.js';
 import { createCollectors } from '../../src/collectors/index.js';
+import { createGraphClient } from '../../src/http/graph-client.js';
 import { createHttpClient } from '../../src/http/http-client.js';
 import { loadRuleSet } from '../../src/rules/load-rules.js';
 import type { RuleSet } from '../../src/rules/rule-set.js';
@@ -42,6 +43,14 @@ export async function scanSimulator(
     maxRetries: 3,
     sleep: async () => undefined,
   });
+  const graph = createGraphClient({
+    baseUrl: endpoints.baseUrls.graph,
+    scope: endpoints.scopes.graph,
+    credential: new StaticTokenCredential('test-token'),
+    log,
+    maxRetries: 3,
+    sleep: async () => undefined,
+  });
   try {
     await store.upsertTenant({ id: simulator.tenantId, displayName: 'Test tenant', cloud: 'public', schedule: '0 2 * * *', timezone: 'UTC', enabled: true });
     const outcome = await runScan(
@@ -50,6 +59,7 @@ export async function scanSimulator(
         ruleSet: await shippedRuleSet(),
         collectors: createCollectors(),
         createHttp: () => root.scoped(),
+        createGraph: (stats) => graph.scoped(stats),
         clock: () => new Date(),
         log,
         ...(options.signal ? { signal: options.signal } : {}),

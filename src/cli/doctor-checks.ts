@@ -1,0 +1,130 @@
+/**
+ * `ppmat doctor` checks: can this tenant's identity get a token for every API audience,
+ * does BAP accept it as an admin management application, and is every Graph endpoint
+ * ppmat reads readable? Each failed check carries the exact fix, because these set-up
+ * mistakes otherwise only show up as *unavailable* evidence in a nightly scan.
+ */
+import type { TokenCredential } from '@azure/identity';
+import type { CloudProfile } from '../auth/clouds.js';
+import { ENVIRONMENTS_PATH } from '../collectors/environments.collector.js';
+import { DIRECTORY_ROLES, roleFilteredPath } from '../collectors/directory-roles.js';
+import { CollectionError } from '../collectors/types.js';
+import type { GraphClient } from '../http/graph-client.js';
+import { GRAPH_PATHS, GRAPH_PERMISSIONS } from '../http/graph-permissions.js';
+import type { ApiSurface, HttpClient } from '../http/types.js';
+
+export interface DoctorCheck {
+  name: string;
+  ok: boolean;
+  /** What was seen: a count when it worked, the error when not. */
+  detail: string;
+  /** What to do about a failure. */
+  fix?: string;
+}
+
+export interface DoctorDeps {
+  endpoints: CloudProfile;
+  credential: TokenCredential;
+  http: HttpClient;
+  graph: GraphClient;
+  /** The app registration's client id, for the fixes; null when the credential has none (static, system managed identity). */
+  clientId: string | null;
+  signal?: AbortSignal;
+}
+
+/** The token audiences: BAP and Power Apps share one (`service.powerapps.com`). */
+export const TOKEN_AUDIENCES: readonly { label: string; surface: ApiSurface }[] = [
+  { label: 'bap/powerApps', surface: 'bap' },
+  { label: 'flow', surface: 'flow' },
+  { label: 'powerPlatform', surface: 'powerPlatform' },
+  { label: 'graph', surface: 'graph' },
+];
+
+/**
+ * Graph probes: the endpoints the collectors read. The role endpoints are probed with the
+ * collectors' `$filter` (Power Platform Administrator), because the directory provider
+ * requires one on roleAssignments.
+ */
+const PROBE_ROLE = DIRECTORY_ROLES[0]!.templateId;
+export const GRAPH_PROBES: readonly { label: string; path: string; permission: string }[] = [
+  { label: 'Conditional Access policies', path: GRAPH_PATHS.conditionalAccessPolicies, permission: GRAPH_PERMISSIONS[GRAPH_PATHS.conditionalAccessPolicies] },
+  { label: 'directory role assignments', path: roleFilteredPath(GRAPH_PATHS.roleAssignments, PROBE_ROLE), permission: GRAPH_PERMISSIONS[GRAPH_PATHS.roleAssignments] },
+  {
+    label: 'PIM eligible assignments',
+    path: roleFilteredPath(GRAPH_PATHS.roleEligibilityScheduleInstances, PROBE_ROLE),
+    permission: GRAPH_PERMISSIONS[GRAPH_PATHS.roleEligibilityScheduleInstances],
+  },
+  {
+    label: 'PIM active assignments',
+    path: roleFilteredPath(GRAPH_PATHS.roleAssignmentScheduleInstances, PROBE_ROLE),
+    permission: GRAPH_PERMISSIONS[GRAPH_PATHS.roleAssignmentScheduleInstances],
+  },
+];
+
+/** Runs every check in order; never throws for a failed check (only for cancellation). */
+export async function runDoctorChecks(deps: DoctorDeps): Promise<DoctorCheck[]> {
+  const checks: DoctorCheck[] = [];
+  for (const audience of TOKEN_AUDIENCES) checks.push(await tokenCheck(deps, audience.label, audience.surface));
+  checks.push(await bapCheck(deps));
+  for (const probe of GRAPH_PROBES) checks.push(await graphCheck(deps, probe));
+  return checks;
+}
+
+async function tokenCheck(deps: DoctorDeps, label: string, surface: ApiSurface): Promise<DoctorCheck> {
+  const scope = deps.endpoints.scopes[surface];
+  const name = `token for ${label} (${scope})`;
+  try {
+    const token = await deps.credential.getToken(scope, deps.signal ? { abortSignal: deps.signal } : undefined);
+    if (token?.token) return { name, ok: true, detail: 'obtained' };
+    return { name, ok: false, detail: 'the credential returned no token', fix: credentialFix() };
+  } catch (error) {
+    deps.signal?.throwIfAborted();
+    return { name, ok: false, detail: error instanceof Error ? error.message : String(error), fix: credentialFix() };
+  }
+}
+
+function credentialFix(): string {
+  return 'check the tenant credential in the configuration (tenant id, client id, secret or certificate) and that the app registration exists in this tenant';
+}
+
+async function bapCheck(deps: DoctorDeps): Promise<DoctorCheck> {
+  const name = 'BAP admin environments list';
+  try {
+    const response = await deps.http.request<{ value?: unknown[] }>({ surface: 'bap', url: ENVIRONMENTS_PATH, ...(deps.signal ? { signal: deps.signal } : {}) });
+    const count = Array.isArray(response.data?.value) ? response.data.value.length : 0;
+    return { name, ok: true, detail: `readable (${count} environments on the first page)` };
+  } catch (error) {
+    deps.signal?.throwIfAborted();
+    const failure = describe(error);
+    const clientId = deps.clientId ?? '<client id>';
+    const fix =
+      failure.httpStatus === 403
+        ? `register the app as a Power Platform admin management application: PUT ${deps.endpoints.baseUrls.bap}/providers/Microsoft.BusinessAppPlatform/adminApplications/${clientId}?api-version=2020-10-01 (as a Power Platform administrator) or New-PowerAppManagementApp -ApplicationId ${clientId}`
+        : failure.httpStatus === 401
+          ? 'the token was rejected: check the tenant id and the bap scope of this cloud'
+          : 'check that the BAP endpoint of this cloud is reachable from here';
+    return { name, ok: false, detail: failure.message, fix };
+  }
+}
+
+async function graphCheck(deps: DoctorDeps, probe: (typeof GRAPH_PROBES)[number]): Promise<DoctorCheck> {
+  const name = `Graph ${probe.label} (${probe.permission})`;
+  try {
+    const items = await deps.graph.firstPage(probe.path, deps.signal ? { signal: deps.signal } : {});
+    return { name, ok: true, detail: `readable (${items.length} on the first page)` };
+  } catch (error) {
+    deps.signal?.throwIfAborted();
+    const failure = describe(error);
+    const app = deps.clientId ? `app ${deps.clientId}` : 'the app registration';
+    const fix =
+      failure.httpStatus === 403
+        ? `grant ${app} the Microsoft Graph application permission ${probe.permission}, then grant admin consent (Entra admin center > App registrations > API permissions)`
+        : 'check that the Graph endpoint of this cloud is reachable from here';
+    return { name, ok: false, detail: failure.message, fix };
+  }
+}
+
+function describe(error: unknown): { message: string; httpStatus: number | undefined } {
+  if (error instanceof CollectionError) return { message: `${error.code}: ${error.message}`, httpStatus: error.details.httpStatus };
+  return { message: error instanceof Error ? error.message : String(error), httpStatus: undefined };
+}

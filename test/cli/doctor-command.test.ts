@@ -1,0 +1,95 @@
+/**
+ * `ppmat doctor` in-process, against the simulator: all green, then the exact fix for a
+ * missing Graph permission and for an app BAP does not know.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/program.js';
+import { startSimulator, type SimulatorOptions } from '../../src/simulator/server.js';
+
+let dir: string;
+let env: NodeJS.ProcessEnv;
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'ppmat-doctor-'));
+  env = { PPMAT_DATA_DIR: path.join(dir, 'data') };
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function stream(): NodeJS.WriteStream & { text(): string } {
+  const s = new PassThrough();
+  let text = '';
+  s.on('data', (d: Buffer) => (text += d.toString()));
+  return Object.assign(s as unknown as NodeJS.WriteStream, { isTTY: false, text: () => text });
+}
+
+async function cli(...args: string[]) {
+  const stdout = stream();
+  const stderr = stream();
+  const code = await runCli(['node', 'ppmat', ...args], { stdout, stderr, env, cwd: dir, signal: new AbortController().signal });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+/** Doctor of a configured tenant whose admin APIs are a simulator (with faults). */
+async function doctorAgainst(options: SimulatorOptions) {
+  const simulator = await startSimulator(options);
+  try {
+    await writeFile(
+      path.join(dir, 'ppmat.yaml'),
+      [
+        'tenants:',
+        `  - id: ${simulator.tenantId}`,
+        '    displayName: Fabrikam',
+        '    endpoints:',
+        `      bap: ${simulator.url}`,
+        `      graph: ${simulator.url}`,
+        '    credential:',
+        '      kind: static',
+        '      tokenEnv: FABRIKAM_TOKEN',
+        '',
+      ].join('\n'),
+    );
+    env.FABRIKAM_TOKEN = 'token-from-the-environment';
+    return await cli('doctor');
+  } finally {
+    await simulator.close();
+  }
+}
+
+describe('ppmat doctor', () => {
+  it('is all green on the demo tenant and exits 0', async () => {
+    const { code, stdout } = await cli('doctor', '--demo');
+    expect(code).toBe(0);
+    const lines = stdout.split('\n').filter((l) => /^[✓✗] /.test(l));
+    expect(lines).toHaveLength(9);
+    expect(lines.every((l) => l.startsWith('✓ '))).toBe(true);
+    expect(stdout).toMatch(/✓ token for graph \(https:\/\/graph\.microsoft\.com\/\.default\): obtained/);
+    expect(stdout).toMatch(/✓ BAP admin environments list: readable/);
+    expect(stdout).toMatch(/✓ Graph Conditional Access policies \(Policy\.Read\.All\): readable/);
+    expect(stdout).toContain('All checks passed.');
+    expect(stdout).not.toContain('ppmat-demo-token');
+  });
+
+  it('names the Graph permission to grant, with admin consent, and exits 3', async () => {
+    const { code, stdout } = await doctorAgainst({ profile: 'defined', faults: { pimSchedules: { status: 403 } } });
+    expect(code).toBe(3);
+    expect(stdout).toMatch(/✓ Graph directory role assignments \(RoleManagement\.Read\.Directory\): readable/);
+    expect(stdout).toMatch(/✗ Graph PIM eligible assignments \(RoleEligibilitySchedule\.Read\.Directory\): PPMAT_E_HTTP_FORBIDDEN: .*403/);
+    expect(stdout).toContain('fix: grant the app registration the Microsoft Graph application permission RoleEligibilitySchedule.Read.Directory, then grant admin consent');
+    expect(stdout).toContain('fix: grant the app registration the Microsoft Graph application permission RoleAssignmentSchedule.Read.Directory, then grant admin consent');
+    expect(stdout).not.toContain('token-from-the-environment');
+  });
+
+  it('tells how to register the app with BAP when BAP answers 403', async () => {
+    const { code, stdout } = await doctorAgainst({ faults: { environments: { status: 403 } } });
+    expect(code).toBe(3);
+    expect(stdout).toMatch(/✗ BAP admin environments list: PPMAT_E_HTTP_FORBIDDEN/);
+    expect(stdout).toMatch(/fix: register the app as a Power Platform admin management application: PUT http:\/\/127\.0\.0\.1:\d+\/providers\/Microsoft\.BusinessAppPlatform\/adminApplications\/<client id>\?api-version=2020-10-01 .*New-PowerAppManagementApp/);
+    expect(stdout).toContain('Some checks failed');
+  });
+});
