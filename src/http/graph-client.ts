@@ -21,6 +21,7 @@ import { GRAPH_API_VERSION } from './graph-permissions.js';
 import { DEFAULT_BASE_DELAY_MS, DEFAULT_MAX_BACKOFF_MS, DEFAULT_MAX_PAGES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from './http-client.js';
 import { malformedError } from './http-errors.js';
 import { redactUrl } from './redact.js';
+import type { RetryPolicyOptions } from './retry-policy.js';
 import { abortableSleep, type Sleep } from './sleep.js';
 import type { HttpStats } from './types.js';
 
@@ -50,22 +51,13 @@ export interface PpmatGraphClient extends GraphClient {
   scoped(stats?: HttpStats): PpmatGraphClient;
 }
 
-export interface GraphClientOptions {
+export interface GraphClientOptions extends RetryPolicyOptions {
   /** Graph base URL of the tenant's cloud (config `endpoints.graph` overrides it; the simulator's URL in demos). */
   baseUrl: string;
   /** Token scope, e.g. `https://graph.microsoft.com/.default` (config `scopes.graph` overrides it). */
   scope: string;
   credential: TokenCredential;
   log: Logger;
-  timeoutMs?: number;
-  maxRetries?: number;
-  maxBackoffMs?: number;
-  baseDelayMs?: number;
-  maxPages?: number;
-  /** Injected so tests do not wait; receives every backoff and `Retry-After` delay. */
-  sleep?: Sleep;
-  random?: () => number;
-  now?: () => number;
 }
 
 interface Settings {

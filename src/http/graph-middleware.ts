@@ -13,6 +13,7 @@
 import { GraphClientError, type Context, type Middleware, type MiddlewareOptions } from '@microsoft/microsoft-graph-client';
 import type { Logger } from 'pino';
 import { CollectionError } from '../collectors/types.js';
+import { assertSameApiHost } from './api-host.js';
 import { fullJitterDelayMs, parseRetryAfterMs } from './backoff.js';
 import { graphForbiddenHint } from './graph-permissions.js';
 import { malformedError, statusError } from './http-errors.js';
@@ -197,17 +198,7 @@ const EMBEDDED_ABSOLUTE_URL = /^https?:\/\/[^]*?\/(https?:\/\/[^]*)$/i;
  */
 export function checkedUrl(url: string, baseUrl: string): string {
   const resolved = EMBEDDED_ABSOLUTE_URL.exec(url)?.[1] ?? url;
-  const target = new URL(resolved);
-  const home = new URL(baseUrl);
-  const sameHost = target.host === home.host || target.hostname.endsWith(`.${home.hostname}`);
-  if (!sameHost || target.protocol !== home.protocol) {
-    throw new CollectionError(
-      'error',
-      'PPMAT_E_MALFORMED_RESPONSE',
-      `The link ${redactUrl(resolved)} points outside the graph API (${home.origin}); the request was refused so the access token is not sent elsewhere.`,
-      { url: redactUrl(resolved) },
-    );
-  }
+  assertSameApiHost(resolved, baseUrl, 'graph');
   return resolved;
 }
 

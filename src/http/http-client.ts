@@ -7,9 +7,11 @@ import axios, { type AxiosInstance } from 'axios';
 import type { TokenCredential } from '@azure/identity';
 import type { Logger } from 'pino';
 import { CollectionError } from '../collectors/types.js';
+import { assertSameApiHost } from './api-host.js';
 import { fullJitterDelayMs, parseRetryAfterMs } from './backoff.js';
 import { malformedError, statusError } from './http-errors.js';
 import { redactUrl } from './redact.js';
+import type { RetryPolicyOptions } from './retry-policy.js';
 import { abortableSleep, abortedError, type Sleep } from './sleep.js';
 import { createTokenCache, type TokenCache } from './token-cache.js';
 import type { ApiSurface, HttpClient, HttpResponse, HttpStats, RequestOptions } from './types.js';
@@ -22,28 +24,14 @@ export const DEFAULT_BASE_DELAY_MS = 500;
 /** A guard, not a limit anyone should reach: no admin list has this many pages. */
 export const DEFAULT_MAX_PAGES = 100_000;
 
-export interface HttpClientOptions {
+export interface HttpClientOptions extends RetryPolicyOptions {
   /** Base URL of each API surface (cloud profile, overridable by config; the simulator's URL in demos). */
   baseUrls: Record<ApiSurface, string>;
   credential: TokenCredential;
   /** Token scope of each surface, e.g. `https://service.powerapps.com/.default` for bap. */
   scopes: Record<ApiSurface, string>;
   log: Logger;
-  /** Per attempt, covering connect, headers and body. */
-  timeoutMs?: number;
-  /** Retries after the first attempt, for 429, 408, 5xx, timeouts and network errors. */
-  maxRetries?: number;
-  /** Cap of both the exponential backoff and an honoured `Retry-After`. */
-  maxBackoffMs?: number;
-  baseDelayMs?: number;
-  maxPages?: number;
   userAgent?: string;
-  /** Injected so tests do not wait; receives every backoff and `Retry-After` delay. */
-  sleep?: Sleep;
-  /** Injected so backoff jitter is deterministic in tests. */
-  random?: () => number;
-  /** Clock for `Retry-After` HTTP dates and token expiry. */
-  now?: () => number;
   /** Share one token cache between clients (see {@link PpmatHttpClient.scoped}). */
   tokens?: TokenCache;
 }
@@ -237,17 +225,7 @@ function isRetryableStatus(status: number): boolean {
 function resolveUrl(baseUrls: Record<ApiSurface, string>, surface: ApiSurface, url: string): string {
   const base = baseUrls[surface];
   if (!/^https?:\/\//i.test(url)) return `${base.replace(/\/+$/, '')}${url.startsWith('/') ? '' : '/'}${url}`;
-  const target = new URL(url);
-  const home = new URL(base);
-  const sameHost = target.host === home.host || target.hostname.endsWith(`.${home.hostname}`);
-  if (!sameHost || target.protocol !== home.protocol) {
-    throw new CollectionError(
-      'error',
-      'PPMAT_E_MALFORMED_RESPONSE',
-      `The link ${redactUrl(url)} points outside the ${surface} API (${home.origin}); the request was refused so the access token is not sent elsewhere.`,
-      { url: redactUrl(url) },
-    );
-  }
+  assertSameApiHost(url, base, surface);
   return url;
 }
 
