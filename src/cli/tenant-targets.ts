@@ -11,6 +11,7 @@ import { createCredential, StaticTokenCredential, type CredentialConfig } from '
 import type { Config, TenantConfig } from '../config/config-schema.js';
 import { PpmatError } from '../errors/catalogue.js';
 import { createGraphClient, type GraphClient, type PpmatGraphClient } from '../http/graph-client.js';
+import { createHostLimiter, type HostLimiter } from '../http/host-limiter.js';
 import { createHttpClient, type PpmatHttpClient } from '../http/http-client.js';
 import type { HttpClient, HttpStats } from '../http/types.js';
 import type { Attestation } from '../scoring/types.js';
@@ -45,8 +46,9 @@ export async function demoTarget(config: Config, log: Logger, profile: DemoProfi
   log.info({ url: simulator.url, profile, tenantId: simulator.tenantId }, 'demo tenant started');
   const endpoints = resolveEndpoints('public', { baseUrls: simulatorEndpoints(simulator.url) });
   const credential = new StaticTokenCredential('ppmat-demo-token');
-  const root = httpClient(config, endpoints, credential, log);
-  const graph = graphClient(config, endpoints, credential, log);
+  const limiter = hostLimiter(config);
+  const root = httpClient(config, endpoints, credential, log, limiter);
+  const graph = graphClient(config, endpoints, credential, log, limiter);
   return {
     tenant: {
       id: simulator.tenantId,
@@ -73,8 +75,9 @@ export async function configuredTarget(config: Config, tenant: TenantConfig, log
     ...(tenant.authorityHost ? { authorityHost: tenant.authorityHost } : {}),
   });
   const credential = createCredential(await resolveCredential(tenant, env), { authorityHost: endpoints.authorityHost });
-  const root = httpClient(config, endpoints, credential, log);
-  const graph = graphClient(config, endpoints, credential, log);
+  const limiter = hostLimiter(config);
+  const root = httpClient(config, endpoints, credential, log, limiter);
+  const graph = graphClient(config, endpoints, credential, log, limiter);
   return {
     tenant: {
       id: tenant.id,
@@ -99,8 +102,16 @@ export async function configuredTarget(config: Config, tenant: TenantConfig, log
   };
 }
 
+/**
+ * The tenant's per-host limiter: one per tenant, shared by its admin API client (so every
+ * collector run's `scoped()` client) and its Graph client, because the APIs throttle per identity.
+ */
+function hostLimiter(config: Config): HostLimiter {
+  return createHostLimiter({ maxConcurrency: config.http.maxConcurrencyPerHost });
+}
+
 /** The tenant's root HTTP client; each collector run gets a `scoped()` sibling with its own stats. */
-function httpClient(config: Config, endpoints: CloudProfile, credential: TokenCredential, log: Logger): PpmatHttpClient {
+function httpClient(config: Config, endpoints: CloudProfile, credential: TokenCredential, log: Logger, limiter: HostLimiter): PpmatHttpClient {
   return createHttpClient({
     baseUrls: endpoints.baseUrls,
     scopes: endpoints.scopes,
@@ -108,11 +119,12 @@ function httpClient(config: Config, endpoints: CloudProfile, credential: TokenCr
     log: log.child({ component: 'http' }),
     timeoutMs: config.http.timeoutMs,
     maxRetries: config.http.maxRetries,
+    hostLimiter: limiter,
   });
 }
 
 /** The tenant's Graph client (cloud Graph base URL and scope, config overrides applied); each collector run gets a `scoped()` sibling. */
-function graphClient(config: Config, endpoints: CloudProfile, credential: TokenCredential, log: Logger): PpmatGraphClient {
+function graphClient(config: Config, endpoints: CloudProfile, credential: TokenCredential, log: Logger, limiter: HostLimiter): PpmatGraphClient {
   return createGraphClient({
     baseUrl: endpoints.baseUrls.graph,
     scope: endpoints.scopes.graph,
@@ -120,6 +132,7 @@ function graphClient(config: Config, endpoints: CloudProfile, credential: TokenC
     log: log.child({ component: 'graph' }),
     timeoutMs: config.http.timeoutMs,
     maxRetries: config.http.maxRetries,
+    hostLimiter: limiter,
   });
 }
 

@@ -99,8 +99,10 @@ export const configSchema = z.strictObject({
     .strictObject({
       timeoutMs: z.number().int().positive().default(30_000),
       maxRetries: z.number().int().min(0).max(20).default(5),
+      /** Requests in flight per API host and tenant; halved on throttling, regrown after successes. */
+      maxConcurrencyPerHost: z.number().int().min(1).max(64).default(8),
     })
-    .default({ timeoutMs: 30_000, maxRetries: 5 }),
+    .default({ timeoutMs: 30_000, maxRetries: 5, maxConcurrencyPerHost: 8 }),
   /** The built-in demo tenant, scanned when no tenant is configured. */
   demo: z
     .strictObject({

@@ -43,6 +43,12 @@ export const ERRORS = {
   PPMAT_E_HTTP_THROTTLED: { summary: 'The API kept throttling (429) after every retry.', exitCode: EXIT.partial, httpStatus: 502 },
   PPMAT_E_HTTP_NETWORK: { summary: 'The API could not be reached (connection refused, reset or DNS).', exitCode: EXIT.partial, httpStatus: 502 },
   PPMAT_E_HTTP_TIMEOUT: { summary: 'The API did not answer in time.', exitCode: EXIT.partial, httpStatus: 504 },
+  PPMAT_E_PREREQUISITE_MISSING: {
+    summary: 'The API refused because the tenant lacks a prerequisite of the feature (e.g. Power Advisor needs a managed environment).',
+    // An answer about the tenant, not a failed collection: the scan still succeeds (see scanStatus).
+    exitCode: EXIT.ok,
+    httpStatus: 424,
+  },
   PPMAT_E_MALFORMED_RESPONSE: { summary: 'The API answered with a body that is not the expected shape.', exitCode: EXIT.partial, httpStatus: 502 },
   PPMAT_E_ABORTED: { summary: 'The operation was cancelled.', exitCode: EXIT.interrupted, httpStatus: 499 },
   PPMAT_E_DB_CONNECT: { summary: 'The database could not be opened.', exitCode: EXIT.database, httpStatus: 503 },
@@ -52,6 +58,13 @@ export const ERRORS = {
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;
+
+/**
+ * Codes that describe the tenant rather than a failed collection: the API refused because
+ * the tenant lacks something (e.g. Advisor needs a managed environment). Such evidence is
+ * unavailable and its checks unknown, but the scan is not degraded by it.
+ */
+export const TENANT_POSTURE_CODES: ReadonlySet<string> = new Set<ErrorCode>(['PPMAT_E_PREREQUISITE_MISSING']);
 
 /** An error with a catalogue code. `where` names the place: a file and line, a config path, a URL. */
 export class PpmatError extends Error {

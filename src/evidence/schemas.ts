@@ -19,6 +19,12 @@ import {
   type PimSchedulesEvidence,
   type RoleAssignmentsEvidence,
 } from './graph.schemas.js';
+import {
+  advisorRecommendationsEvidenceSchema,
+  environmentGroupsEvidenceSchema,
+  type AdvisorRecommendationsEvidence,
+  type EnvironmentGroupsEvidence,
+} from './governance.schemas.js';
 
 /** The evidence families this build collects. The key is also the name rules use in CEL. */
 export const EVIDENCE_KEYS = [
@@ -29,6 +35,8 @@ export const EVIDENCE_KEYS = [
   'conditionalAccess',
   'roleAssignments',
   'pimSchedules',
+  'environmentGroups',
+  'advisorRecommendations',
 ] as const;
 export type EvidenceKey = (typeof EVIDENCE_KEYS)[number];
 
@@ -136,6 +144,8 @@ export const evidenceDataSchemas = {
   conditionalAccess: conditionalAccessEvidenceSchema,
   roleAssignments: roleAssignmentsEvidenceSchema,
   pimSchedules: pimSchedulesEvidenceSchema,
+  environmentGroups: environmentGroupsEvidenceSchema,
+  advisorRecommendations: advisorRecommendationsEvidenceSchema,
 } as const satisfies Record<EvidenceKey, z.ZodType>;
 
 export interface EvidenceDataByKey {
@@ -146,4 +156,6 @@ export interface EvidenceDataByKey {
   conditionalAccess: ConditionalAccessEvidence;
   roleAssignments: RoleAssignmentsEvidence;
   pimSchedules: PimSchedulesEvidence;
+  environmentGroups: EnvironmentGroupsEvidence;
+  advisorRecommendations: AdvisorRecommendationsEvidence;
 }

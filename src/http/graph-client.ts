@@ -18,6 +18,7 @@ import { CollectionError } from '../collectors/types.js';
 import { GraphBearerMiddleware } from './graph-auth.js';
 import { GraphPageOption, GraphTransportError, PpmatGraphMiddleware } from './graph-middleware.js';
 import { GRAPH_API_VERSION } from './graph-permissions.js';
+import { createHostLimiter, type HostLimiter } from './host-limiter.js';
 import { DEFAULT_BASE_DELAY_MS, DEFAULT_MAX_BACKOFF_MS, DEFAULT_MAX_PAGES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from './http-client.js';
 import { malformedError } from './http-errors.js';
 import { redactUrl } from './redact.js';
@@ -73,10 +74,13 @@ interface Settings {
   sleep: Sleep;
   random: () => number;
   now: () => number;
+  limiter: HostLimiter;
 }
 
 /** Creates the Graph client of one tenant. */
 export function createGraphClient(options: GraphClientOptions): PpmatGraphClient {
+  const sleep = options.sleep ?? abortableSleep;
+  const now = options.now ?? Date.now;
   const settings: Settings = {
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     scope: options.scope,
@@ -88,9 +92,11 @@ export function createGraphClient(options: GraphClientOptions): PpmatGraphClient
     maxBackoffMs: options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS,
     baseDelayMs: options.baseDelayMs ?? DEFAULT_BASE_DELAY_MS,
     maxPages: options.maxPages ?? DEFAULT_MAX_PAGES,
-    sleep: options.sleep ?? abortableSleep,
+    sleep,
     random: options.random ?? Math.random,
-    now: options.now ?? Date.now,
+    now,
+    // Share the tenant's limiter (tenant-targets.ts) so Graph and the admin APIs count against one per-host budget.
+    limiter: options.hostLimiter ?? createHostLimiter({ sleep, now, ...(options.maxConcurrencyPerHost ? { maxConcurrency: options.maxConcurrencyPerHost } : {}) }),
   };
   return buildClient(settings, { requests: 0, retries: 0, throttled: 0, throttledMs: 0, bytes: 0, pages: 0 });
 }

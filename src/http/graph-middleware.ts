@@ -9,6 +9,8 @@
  * retries or throttled time. So this middleware owns the retry loop, with the same
  * policy as the axios {@link HttpClient} (full-jitter backoff, `Retry-After`, a cap),
  * and counts into the same {@link HttpStats} object as that collector run's HttpClient.
+ * Every attempt takes a slot from the tenant's {@link HostLimiter} (shared with the admin
+ * API client), so a Graph 429 pauses and slows the host for every collector.
  */
 import { GraphClientError, type Context, type Middleware, type MiddlewareOptions } from '@microsoft/microsoft-graph-client';
 import type { Logger } from 'pino';
@@ -16,7 +18,9 @@ import { CollectionError } from '../collectors/types.js';
 import { assertSameApiHost } from './api-host.js';
 import { fullJitterDelayMs, parseRetryAfterMs } from './backoff.js';
 import { graphForbiddenHint } from './graph-permissions.js';
+import type { HostLimiter } from './host-limiter.js';
 import { malformedError, statusError } from './http-errors.js';
+import { isHostThrottle } from './retry-policy.js';
 import { redactUrl } from './redact.js';
 import { abortedError, type Sleep } from './sleep.js';
 import type { HttpStats } from './types.js';
@@ -62,6 +66,8 @@ export interface GraphMiddlewareSettings {
   sleep: Sleep;
   random: () => number;
   now: () => number;
+  /** The tenant's per-host limiter, shared with its admin API client. */
+  limiter: HostLimiter;
 }
 
 /** Statuses without a body (Fetch standard "null body status"): `new Response()` refuses a body for them. */
@@ -101,19 +107,35 @@ export class PpmatGraphMiddleware implements Middleware {
       if (page.pages >= page.maxPages) throw malformedError(method, shown, 200, `the list has more than ${page.maxPages} pages`);
       page.seen.add(url);
     }
+    const host = new URL(url).host;
+    let waitedUntil = 0;
     for (let retry = 0; ; retry += 1) {
       if (caller?.aborted) throw abortedError(`${method} ${shown}`);
+      const permit = await this.settings.limiter.acquire(host, { ...(caller ? { signal: caller } : {}), waitedUntil });
+      stats.throttledMs += permit.pausedMs;
       const started = this.settings.now();
-      const outcome = await this.#attempt(context, caller, `${method} ${shown}`);
+      let outcome: Outcome;
+      try {
+        outcome = await this.#attempt(context, caller, `${method} ${shown}`);
+      } catch (error) {
+        permit.failed();
+        throw error;
+      }
       stats.requests += 1;
 
       let failure: CollectionError;
       let retryAfterMs: number | null = null;
+      let hostThrottle = false;
       if (outcome.kind === 'response') {
         const { response, body } = outcome;
         const status = response.status;
         stats.bytes += body.length;
         log.debug({ method, url: shown, status, ms: this.settings.now() - started, retry }, 'graph response');
+        const retryAfter = response.headers.get('retry-after');
+        hostThrottle = isHostThrottle(status, retryAfter);
+        // A throttle releases its slot below, with the pause; a 5xx teaches nothing about the rate.
+        if (status >= 500 && !hostThrottle) permit.failed();
+        else if (!hostThrottle) permit.succeeded();
         if (status >= 200 && status < 300) {
           context.response = rebuild(response, page ? checkedPage(body, method, shown, status) : checkedJson(body, method, shown, status));
           if (page) {
@@ -126,17 +148,21 @@ export class PpmatGraphMiddleware implements Middleware {
         failure = statusError({ surface: 'graph', method, url: shown, status, body: body.toString('utf8'), forbiddenHint: graphForbiddenHint(url) });
         if (status === 429) stats.throttled += 1;
         if (!isRetryableStatus(status)) throw failure;
-        retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after') ?? undefined, this.settings.now());
-      } else if (outcome.kind === 'timeout') {
-        failure = new CollectionError('error', 'PPMAT_E_HTTP_TIMEOUT', `${method} ${shown} did not answer within ${this.settings.timeoutMs} ms.`, { url: shown });
+        retryAfterMs = parseRetryAfterMs(retryAfter ?? undefined, this.settings.now());
       } else {
-        failure = new CollectionError('error', 'PPMAT_E_HTTP_NETWORK', `${method} ${shown} could not be reached: ${outcome.message}.`, { url: shown });
+        permit.failed();
+        failure =
+          outcome.kind === 'timeout'
+            ? new CollectionError('error', 'PPMAT_E_HTTP_TIMEOUT', `${method} ${shown} did not answer within ${this.settings.timeoutMs} ms.`, { url: shown })
+            : new CollectionError('error', 'PPMAT_E_HTTP_NETWORK', `${method} ${shown} could not be reached: ${outcome.message}.`, { url: shown });
       }
 
-      if (retry >= this.settings.maxRetries) throw failure;
       const { maxBackoffMs, baseDelayMs, random } = this.settings;
       const delayMs = Math.min(maxBackoffMs, retryAfterMs ?? fullJitterDelayMs(retry, baseDelayMs, maxBackoffMs, random));
-      if (failure.code === 'PPMAT_E_HTTP_THROTTLED') stats.throttledMs += delayMs;
+      // The whole host waits, not just this request; the pause also holds after the last retry.
+      if (hostThrottle) waitedUntil = permit.throttled(delayMs);
+      if (retry >= this.settings.maxRetries) throw failure;
+      if (hostThrottle) stats.throttledMs += delayMs;
       log.warn({ method, url: shown, code: failure.code, httpStatus: failure.details.httpStatus, delayMs, retry: retry + 1 }, 'retrying Graph request');
       stats.retries += 1;
       await this.settings.sleep(delayMs, caller);

@@ -11,7 +11,8 @@ import { assertSameApiHost } from './api-host.js';
 import { fullJitterDelayMs, parseRetryAfterMs } from './backoff.js';
 import { malformedError, statusError } from './http-errors.js';
 import { redactUrl } from './redact.js';
-import type { RetryPolicyOptions } from './retry-policy.js';
+import { createHostLimiter, type HostLimiter } from './host-limiter.js';
+import { isHostThrottle, type RetryPolicyOptions } from './retry-policy.js';
 import { abortableSleep, abortedError, type Sleep } from './sleep.js';
 import { createTokenCache, type TokenCache } from './token-cache.js';
 import type { ApiSurface, HttpClient, HttpResponse, HttpStats, RequestOptions } from './types.js';
@@ -38,7 +39,7 @@ export interface HttpClientOptions extends RetryPolicyOptions {
 
 /** The client, plus a way to get a sibling with fresh `stats` for each collector run. */
 export interface PpmatHttpClient extends HttpClient {
-  /** A client with the same settings and token cache, and its own zeroed stats. */
+  /** A client with the same settings, token cache and host limiter, and its own zeroed stats. */
   scoped(): PpmatHttpClient;
 }
 
@@ -55,6 +56,7 @@ interface Settings {
   random: () => number;
   now: () => number;
   tokens: TokenCache;
+  limiter: HostLimiter;
   axios: AxiosInstance;
 }
 
@@ -66,6 +68,7 @@ type Outcome =
 /** Creates the HTTP client for one tenant. Nothing here is global: every dependency comes in through `options`. */
 export function createHttpClient(options: HttpClientOptions): PpmatHttpClient {
   const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? abortableSleep;
   const settings: Settings = {
     baseUrls: options.baseUrls,
     // Callers often pass a logger that already names the component; do not bind it twice.
@@ -76,10 +79,11 @@ export function createHttpClient(options: HttpClientOptions): PpmatHttpClient {
     baseDelayMs: options.baseDelayMs ?? DEFAULT_BASE_DELAY_MS,
     maxPages: options.maxPages ?? DEFAULT_MAX_PAGES,
     userAgent: options.userAgent ?? 'ppmat',
-    sleep: options.sleep ?? abortableSleep,
+    sleep,
     random: options.random ?? Math.random,
     now,
     tokens: options.tokens ?? createTokenCache({ credential: options.credential, scopes: options.scopes, now }),
+    limiter: options.hostLimiter ?? createHostLimiter({ sleep, now, ...(options.maxConcurrencyPerHost ? { maxConcurrency: options.maxConcurrencyPerHost } : {}) }),
     axios: axios.create({ adapter: 'http' }),
   };
   return buildClient(settings);
@@ -92,23 +96,41 @@ function buildClient(settings: Settings): PpmatHttpClient {
     const method = options.method ?? 'GET';
     const url = resolveUrl(settings.baseUrls, options.surface, options.url);
     const shown = redactUrl(url);
+    const host = new URL(url).host;
     const { signal } = options;
     let retry = 0;
     let tokenRefreshed = false;
+    let waitedUntil = 0;
     for (;;) {
       if (signal?.aborted) throw abortedError(`${method} ${shown}`);
-      const { token, fromCache } = await settings.tokens.get(options.surface, signal);
-      const started = settings.now();
-      const outcome = await send(method, url, token, options.body, signal, shown);
+      const permit = await settings.limiter.acquire(host, { signal, waitedUntil });
+      stats.throttledMs += permit.pausedMs;
+      let outcome: Outcome;
+      let fromCache: boolean;
+      try {
+        const token = await settings.tokens.get(options.surface, signal);
+        fromCache = token.fromCache;
+        const started = settings.now();
+        outcome = await send(method, url, token.token, options.body, signal, shown);
+        if (outcome.kind === 'response') settings.log.debug({ method, url: shown, status: outcome.status, ms: settings.now() - started, retry }, 'http response');
+      } catch (error) {
+        permit.failed();
+        throw error;
+      }
       stats.requests += 1;
 
       let failure: CollectionError;
       let retryAfterMs: number | null = null;
+      let hostThrottle = false;
       if (outcome.kind === 'response') {
         const { status, body, headers } = outcome;
         stats.bytes += body.length;
-        settings.log.debug({ method, url: shown, status, ms: settings.now() - started, retry }, 'http response');
-        if ((status >= 200 && status < 300) || options.acceptStatus?.includes(status)) {
+        const answered = (status >= 200 && status < 300) || options.acceptStatus?.includes(status) === true;
+        hostThrottle = !answered && isHostThrottle(status, headers['retry-after']);
+        // A throttle releases its slot below, with the pause; a 5xx teaches nothing about the rate.
+        if (!answered && status >= 500 && !hostThrottle) permit.failed();
+        else if (!hostThrottle) permit.succeeded();
+        if (answered) {
           return { status, headers, data: parseBody<T>(body, status, method, shown) };
         }
         failure = statusError({ surface: options.surface, method, url: shown, status, body: body.toString('utf8') });
@@ -122,15 +144,19 @@ function buildClient(settings: Settings): PpmatHttpClient {
         if (status === 429) stats.throttled += 1;
         if (!isRetryableStatus(status)) throw failure;
         retryAfterMs = parseRetryAfterMs(headers['retry-after'], settings.now());
-      } else if (outcome.kind === 'timeout') {
-        failure = new CollectionError('error', 'PPMAT_E_HTTP_TIMEOUT', `${method} ${shown} did not answer within ${settings.timeoutMs} ms.`, { url: shown });
       } else {
-        failure = new CollectionError('error', 'PPMAT_E_HTTP_NETWORK', `${method} ${shown} could not be reached: ${outcome.message}.`, { url: shown });
+        permit.failed();
+        failure =
+          outcome.kind === 'timeout'
+            ? new CollectionError('error', 'PPMAT_E_HTTP_TIMEOUT', `${method} ${shown} did not answer within ${settings.timeoutMs} ms.`, { url: shown })
+            : new CollectionError('error', 'PPMAT_E_HTTP_NETWORK', `${method} ${shown} could not be reached: ${outcome.message}.`, { url: shown });
       }
 
-      if (retry >= settings.maxRetries) throw failure;
       const delayMs = Math.min(settings.maxBackoffMs, retryAfterMs ?? fullJitterDelayMs(retry, settings.baseDelayMs, settings.maxBackoffMs, settings.random));
-      if (failure.code === 'PPMAT_E_HTTP_THROTTLED') stats.throttledMs += delayMs;
+      // The whole host waits, not just this request; the pause also holds after the last retry.
+      if (hostThrottle) waitedUntil = permit.throttled(delayMs);
+      if (retry >= settings.maxRetries) throw failure;
+      if (hostThrottle) stats.throttledMs += delayMs;
       settings.log.warn({ method, url: shown, code: failure.code, httpStatus: failure.details.httpStatus, delayMs, retry: retry + 1 }, 'retrying request');
       retry += 1;
       stats.retries += 1;

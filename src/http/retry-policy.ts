@@ -1,4 +1,5 @@
 /** How hard a client tries before it gives up: shared by the admin API client and the Graph client. */
+import type { HostLimiter } from './host-limiter.js';
 import type { Sleep } from './sleep.js';
 
 export interface RetryPolicyOptions {
@@ -16,4 +17,19 @@ export interface RetryPolicyOptions {
   random?: () => number;
   /** Clock for `Retry-After` HTTP dates and token expiry. */
   now?: () => number;
+  /**
+   * Per-host concurrency and adaptive rate, shared by every client of one tenant (admin APIs
+   * and Graph). When omitted, the client makes its own from `maxConcurrencyPerHost`, `sleep` and `now`.
+   */
+  hostLimiter?: HostLimiter;
+  /** Requests in flight per host at most, when the client makes its own limiter (default 8). */
+  maxConcurrencyPerHost?: number;
+}
+
+/**
+ * The answers that pause the whole host: 429, and a 503 that names a `Retry-After`
+ * (the service asks every caller to come back later, not just this request).
+ */
+export function isHostThrottle(status: number, retryAfter: string | null | undefined): boolean {
+  return status === 429 || (status === 503 && retryAfter !== undefined && retryAfter !== null && retryAfter.trim() !== '');
 }

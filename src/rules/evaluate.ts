@@ -21,6 +21,8 @@ export const EVIDENCE_LABELS: Record<EvidenceKey, string> = {
   conditionalAccess: 'Conditional Access policies',
   roleAssignments: 'directory role assignments',
   pimSchedules: 'Privileged Identity Management assignments',
+  environmentGroups: 'environment groups',
+  advisorRecommendations: 'Power Advisor recommendations',
 };
 
 /** Evaluates every check of the rule set, in rule-set order. */
@@ -98,7 +100,7 @@ function missingEvidence(check: CompiledCheck, snapshot: EvidenceSnapshot): stri
   return undefined;
 }
 
-const PLURAL_LABELS = new Set<EvidenceKey>(['tenantSettings', 'dlpPolicies', 'conditionalAccess', 'roleAssignments', 'pimSchedules']);
+const PLURAL_LABELS = new Set<EvidenceKey>(['tenantSettings', 'dlpPolicies', 'conditionalAccess', 'roleAssignments', 'pimSchedules', 'environmentGroups', 'advisorRecommendations']);
 const plural = (key: EvidenceKey): boolean => PLURAL_LABELS.has(key);
 const stripPeriod = (text: string): string => text.trim().replace(/\.$/, '');
 

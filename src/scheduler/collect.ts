@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { CollectionError, type Collector, type CollectorProgress } from '../collectors/types.js';
 import type { EvidenceKey } from '../evidence/schemas.js';
 import type { EvidenceItem } from '../evidence/snapshot.js';
-import { PpmatError } from '../errors/catalogue.js';
+import { PpmatError, TENANT_POSTURE_CODES } from '../errors/catalogue.js';
 import type { GraphClient } from '../http/graph-client.js';
 import type { HttpClient, HttpStats } from '../http/types.js';
 import type { CollectorRunRecord } from '../store/scan-repository.js';
@@ -64,7 +64,8 @@ async function collectOne(deps: CollectDeps, collector: Collector, tenantId: str
   } catch (error) {
     if (deps.signal?.aborted) throw error;
     const failure = describeFailure(error);
-    log.warn({ code: failure.code, reason: failure.reason }, `collector ${collector.key} could not collect`);
+    if (TENANT_POSTURE_CODES.has(failure.code)) log.info({ code: failure.code, reason: failure.reason }, `${collector.key} is not available for this tenant`);
+    else log.warn({ code: failure.code, reason: failure.reason }, `collector ${collector.key} could not collect`);
     item = { key: collector.key, status: failure.status, reason: failure.reason, errorCode: failure.code, collectedAt: deps.clock().toISOString() };
   }
   const stats = http.stats;

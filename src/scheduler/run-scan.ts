@@ -4,7 +4,8 @@
  */
 import type { Logger } from 'pino';
 import type { Collector } from '../collectors/types.js';
-import type { EvidenceSnapshot } from '../evidence/snapshot.js';
+import { TENANT_POSTURE_CODES } from '../errors/catalogue.js';
+import type { EvidenceItem, EvidenceSnapshot } from '../evidence/snapshot.js';
 import type { GraphClient } from '../http/graph-client.js';
 import type { HttpClient, HttpStats } from '../http/types.js';
 import type { RuleSet } from '../rules/rule-set.js';
@@ -69,8 +70,7 @@ export async function runScan(deps: ScanDeps, target: ScanTarget, trigger: ScanT
     };
     deps.onProgress?.({ type: 'stage', stage: 'evaluating' });
     const judgement = evaluateSnapshot(deps.ruleSet, snapshot, target.attestations, deps.clock());
-    const okCount = collected.evidence.filter((e) => e.status === 'ok').length;
-    const status = okCount === collected.evidence.length ? 'succeeded' : okCount === 0 ? 'failed' : 'partial';
+    const status = scanStatus(collected.evidence);
     const missing = collected.evidence.filter((e) => e.status !== 'ok');
     const error = missing.length > 0 ? missing.map((e) => `${e.key}: ${e.reason ?? e.status}`).join('; ') : undefined;
     deps.signal?.throwIfAborted();
@@ -106,6 +106,19 @@ export async function runScan(deps: ScanDeps, target: ScanTarget, trigger: ScanT
     log.error({ scanId, err: aborted ? undefined : error }, aborted ? 'scan aborted' : 'scan failed');
     throw error;
   }
+}
+
+/**
+ * `succeeded` when everything that could be collected was; `partial` when some collection
+ * failed or was refused; `failed` when nothing was collected. Evidence that the tenant's
+ * own posture makes unavailable (e.g. Advisor needs a managed environment) is an answer
+ * about the tenant, not a failed collection: it does not make the scan partial, or a tenant
+ * at level 100 would look degraded every night. The checks that need it still say unknown, and why.
+ */
+export function scanStatus(evidence: readonly EvidenceItem[]): Exclude<ScanStatus, 'running'> {
+  const failed = evidence.filter((e) => e.status !== 'ok' && !TENANT_POSTURE_CODES.has(e.errorCode ?? ''));
+  if (failed.length === 0) return 'succeeded';
+  return evidence.some((e) => e.status === 'ok') ? 'partial' : 'failed';
 }
 
 function countOutcomes(judgement: Judgement): Record<string, number> {

@@ -5,7 +5,7 @@
  * unknown and every area would sit at the floor. The attestations below cover exactly those
  * statements of Security and Governance: the attested and hybrid ones. Statements decided by
  * a check (automated ones, including the Microsoft Graph ones: Conditional Access for admins,
- * the Power Platform Administrator role holders) are never attested here, so the demo's
+ * the Power Platform Administrator role holders, and environment groups with rule sets) are never attested here, so the demo's
  * levels still move with the simulated configuration:
  * - initial: nothing attested, nothing configured (no Conditional Access policy, nobody holds
  *   the Power Platform Administrator role): Security 100, Governance 100.
@@ -52,7 +52,6 @@ export const DEMO_ATTESTED_STATEMENTS: Record<200 | 300 | 400, readonly string[]
     'governance.400.tenant-hygiene',
     'governance.400.maker-responsibilities-communicated',
     'governance.400.advisor-automation',
-    'governance.400.environment-groups',
   ],
 };
 

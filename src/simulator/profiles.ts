@@ -24,7 +24,10 @@ export interface ProfilePosture {
   solutionCheckerMode: 'none' | 'warn' | 'block';
   /** Share of Dataverse environments that are restricted to a security group. */
   securityGroupShare: number;
+  /** none: no group; few: one production group without rules; most: a group per tier (production, sandbox, developer), each with rule sets. */
   environmentGroups: 'none' | 'few' | 'most';
+  /** Resources per Power Advisor recommendation (Advisor refuses a tenant without managed environments anyway). */
+  advisorBacklog: 'high' | 'low';
   dlp: 'none' | 'defined' | 'capable';
   /** Allowed tenants of tenant isolation; null = never configured (the API answers 404). */
   isolationAllowedTenants: number | null;
@@ -43,6 +46,7 @@ export const PROFILE_POSTURES: Readonly<Record<SimulatorProfile, ProfilePosture>
     solutionCheckerMode: 'none',
     securityGroupShare: 0,
     environmentGroups: 'none',
+    advisorBacklog: 'high',
     dlp: 'none',
     isolationAllowedTenants: null,
     vnetOnProduction: false,
@@ -58,6 +62,7 @@ export const PROFILE_POSTURES: Readonly<Record<SimulatorProfile, ProfilePosture>
     solutionCheckerMode: 'warn',
     securityGroupShare: 0.5,
     environmentGroups: 'few',
+    advisorBacklog: 'high',
     dlp: 'defined',
     isolationAllowedTenants: 2,
     vnetOnProduction: false,
@@ -73,6 +78,7 @@ export const PROFILE_POSTURES: Readonly<Record<SimulatorProfile, ProfilePosture>
     solutionCheckerMode: 'block',
     securityGroupShare: 1,
     environmentGroups: 'most',
+    advisorBacklog: 'low',
     dlp: 'capable',
     isolationAllowedTenants: 2,
     vnetOnProduction: true,

@@ -1,8 +1,10 @@
 /**
  * The endpoint families the simulator answers, matched like the real API: paths
- * case-insensitively, BAP calls only with an `api-version`; the Graph ones are in `graph-routes.ts`.
+ * case-insensitively, BAP calls only with an `api-version`; the Graph ones are in `graph-routes.ts`,
+ * the Power Platform API ones in `power-platform-routes.ts`.
  */
 import { GRAPH_ROUTES } from './graph-routes.js';
+import { POWER_PLATFORM_ROUTES } from './power-platform-routes.js';
 import { apiError, type RouteContext, type SimResponse, type SimRoute, type EndpointFamily } from './sim-http.js';
 import { dlpDetailPayload, dlpListItemPayload, environmentPayload, tenantIsolationPayload, tenantSettingsPayload } from './wire-payloads.js';
 
@@ -59,7 +61,7 @@ const BAP_ROUTES: SimRoute[] = [
   },
 ];
 
-const ROUTES: SimRoute[] = [...BAP_ROUTES, ...GRAPH_ROUTES];
+const ROUTES: SimRoute[] = [...BAP_ROUTES, ...GRAPH_ROUTES, ...POWER_PLATFORM_ROUTES];
 
 /** Finds the route of a request; `family` is null for paths the simulator does not serve. */
 export function matchRoute(method: string, url: URL): { family: EndpointFamily | null; respond: (ctx: RouteContext) => SimResponse } {

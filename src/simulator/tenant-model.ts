@@ -1,12 +1,13 @@
 /**
  * The demo tenant as data: environments, tenant settings, DLP policies, tenant
- * isolation and the Entra ID identity side, built deterministically from a seed and a profile. The wire payloads
+ * isolation, environment groups, Power Advisor and the Entra ID identity side, built deterministically from a seed and a profile. The wire payloads
  * (`wire-payloads.ts`) are rendered from this model, so the model stays readable
  * and the payloads stay faithful to the real API.
  */
 import { createRng, type Rng } from './prng.js';
 import { PROFILE_POSTURES, type EnvironmentSku, type ProfilePosture, type SimulatorProfile } from './profiles.js';
 import { buildDlpPolicies, type SimDlpPolicy } from './dlp-model.js';
+import { buildGovernanceModel, type SimAdvisorRecommendation, type SimEnvironmentGroup, type SimGroupTier } from './governance-model.js';
 import { buildIdentityModel, type IdentityModel } from './identity-model.js';
 
 export interface SimEnvironment {
@@ -46,6 +47,10 @@ export interface TenantModel {
   tenantIsolation: { isDisabled: boolean; allowedTenants: SimAllowedTenant[] } | null;
   /** Entra ID: Conditional Access and admin roles (Microsoft Graph). */
   identity: IdentityModel;
+  /** Environment groups with their rule-based policies; the ids are those the environments carry. */
+  environmentGroups: SimEnvironmentGroup[];
+  /** Power Advisor recommendations; null when Advisor refuses the tenant (no managed environment). */
+  advisorRecommendations: SimAdvisorRecommendation[] | null;
 }
 
 export interface TenantModelOptions {
@@ -75,7 +80,13 @@ export function buildTenantModel(options: TenantModelOptions): TenantModel {
   const posture = PROFILE_POSTURES[options.profile];
   const companyName = rng.pick(COMPANIES);
   const geo = rng.pick(GEOS);
-  const environments = buildEnvironments(rng, posture, { tenantId, companyName, geo, count: Math.max(1, Math.floor(options.environments)) });
+  const { list: environments, groupTiers } = buildEnvironments(rng, posture, { tenantId, companyName, geo, count: Math.max(1, Math.floor(options.environments)) });
+  const governance = buildGovernanceModel(
+    options.seed,
+    posture,
+    groupTiers,
+    environments.some((env) => env.protectionLevel === 'Standard'),
+  );
   return {
     tenantId,
     companyName,
@@ -91,16 +102,22 @@ export function buildTenantModel(options: TenantModelOptions): TenantModel {
             allowedTenants: Array.from({ length: posture.isolationAllowedTenants }, (_, i) => ({ tenantId: rng.guid(), inbound: i % 2 === 0, outbound: true })),
           },
     identity: buildIdentityModel(options.seed, options.profile, companyName),
+    environmentGroups: governance.environmentGroups,
+    advisorRecommendations: governance.advisorRecommendations,
   };
 
   function timestamp(): string {
     return new Date(EPOCH_MS + rng.int(0, 600) * DAY_MS + rng.int(0, DAY_MS / 1000) * 1000).toISOString();
   }
 
-  function buildEnvironments(r: Rng, p: ProfilePosture, t: { tenantId: string; companyName: string; geo: (typeof GEOS)[number]; count: number }): SimEnvironment[] {
+  function buildEnvironments(
+    r: Rng,
+    p: ProfilePosture,
+    t: { tenantId: string; companyName: string; geo: (typeof GEOS)[number]; count: number },
+  ): { list: SimEnvironment[]; groupTiers: SimGroupTier[] } {
     const departments = r.shuffle(DEPARTMENTS);
     const makers = r.shuffle(MAKERS);
-    const groups = { production: r.guid(), sandbox: r.guid(), other: r.guid() };
+    const groups = { production: r.guid(), sandbox: r.guid(), developer: r.guid() };
     const skus: EnvironmentSku[] = [];
     for (let i = 1; i < t.count; i += 1) skus.push(p.leadingSkus[i - 1] ?? weightedSku(r, p.skuWeights));
 
@@ -128,7 +145,17 @@ export function buildTenantModel(options: TenantModelOptions): TenantModel {
       }
       list.push(env);
     }
-    return list;
+    const groupTiers: SimGroupTier[] =
+      p.environmentGroups === 'most'
+        ? [
+            { tier: 'production', id: groups.production },
+            { tier: 'sandbox', id: groups.sandbox },
+            { tier: 'developer', id: groups.developer },
+          ]
+        : p.environmentGroups === 'few'
+          ? [{ tier: 'production', id: groups.production }]
+          : [];
+    return { list, groupTiers };
 
     function makeEnvironment(sku: SimEnvironment['sku'], displayName: string, name: string): SimEnvironment {
       const isDefault = sku === 'Default';
@@ -207,12 +234,12 @@ function unmanagedSettings(): Record<string, string> {
   };
 }
 
-/** `most`: every environment but the default and developer ones is in a group by its type. */
-function groupFor(posture: ProfilePosture, sku: SimEnvironment['sku'], groups: { production: string; sandbox: string; other: string }): string | null {
+/** `most`: production, sandbox and developer environments are in their tier's group; default and trial ones in none. */
+function groupFor(posture: ProfilePosture, sku: SimEnvironment['sku'], groups: { production: string; sandbox: string; developer: string }): string | null {
   if (posture.environmentGroups === 'most') {
     if (sku === 'Production') return groups.production;
     if (sku === 'Sandbox') return groups.sandbox;
-    if (sku === 'Trial') return groups.other;
+    if (sku === 'Developer') return groups.developer;
   }
   return null;
 }

@@ -1,9 +1,10 @@
 /**
  * Renders the demo tenant as the admin APIs put it on the wire: the raw shapes of the
- * reference (sections 1a, 2, 3b, 4), never ppmat's normalized evidence. Values that the
+ * reference (sections 1a, 2, 3b, 4, 5, 7a, 7b), never ppmat's normalized evidence. Values that the
  * real API sends as strings (`extendedSettings`) are strings here too.
  */
 import type { SimDlpPolicy, SimConnector } from './dlp-model.js';
+import type { SimAdvisorRecommendation, SimEnvironmentGroup, SimPolicyAssignment } from './governance-model.js';
 import type { SimEnvironment, TenantModel } from './tenant-model.js';
 
 const ENVIRONMENT_ID_PREFIX = '/providers/Microsoft.BusinessAppPlatform/scopes/admin/environments/';
@@ -208,6 +209,50 @@ export function tenantIsolationPayload(model: TenantModel): Record<string, unkno
       tenantId: model.tenantId,
       isDisabled: model.tenantIsolation.isDisabled,
       allowedTenants: model.tenantIsolation.allowedTenants.map((t) => ({ tenantId: t.tenantId, direction: { inbound: t.inbound, outbound: t.outbound } })),
+    },
+  };
+}
+
+/** The admin who created the demo's groups, as the Power Platform API's `Principal`. */
+function adminPrincipal(tenantId: string): Record<string, string> {
+  return {
+    id: '9d4b1a47-4d0c-4b1f-8b59-1f4c2b6c0e11',
+    displayName: 'Power Platform Admin',
+    email: 'ppadmin@contoso.example',
+    tenantId,
+    type: 'User',
+    userPrincipalName: 'ppadmin@contoso.example',
+  };
+}
+
+/** One item of `GET /environmentmanagement/environmentGroups` (reference 7a). */
+export function environmentGroupPayload(group: SimEnvironmentGroup, tenantId: string): Record<string, unknown> {
+  return {
+    id: group.id,
+    displayName: group.displayName,
+    description: group.description,
+    parentGroupId: null,
+    childrenGroupIds: [],
+    createdTime: group.createdTime,
+    createdBy: adminPrincipal(tenantId),
+    lastModifiedTime: group.createdTime,
+    lastModifiedBy: adminPrincipal(tenantId),
+  };
+}
+
+/** One item of `GET /governance/ruleBasedPolicies/environmentGroups/{id}/assignments` (terraform's DTO, reference 5). */
+export function policyAssignmentPayload(assignment: SimPolicyAssignment, group: SimEnvironmentGroup, tenantId: string): Record<string, unknown> {
+  return { policyId: assignment.policyId, resourceId: group.id, resourceType: 'EnvironmentGroup', ruleSetCount: assignment.ruleSetCount, tenantId };
+}
+
+/** One item of `GET /analytics/advisorRecommendations` (reference 7b). */
+export function advisorRecommendationPayload(recommendation: SimAdvisorRecommendation): Record<string, unknown> {
+  return {
+    scenario: recommendation.scenario,
+    details: {
+      resourceCount: recommendation.resourceCount,
+      lastRefreshedTimestamp: recommendation.lastRefreshedTimestamp,
+      expectedNextRefreshTimestamp: recommendation.expectedNextRefreshTimestamp,
     },
   };
 }

@@ -50,14 +50,14 @@ describe('ppmat scan', () => {
     const a = JSON.parse(first.stdout);
     const b = JSON.parse(second.stdout);
     expect(b.scanId).toBeGreaterThan(a.scanId);
-    expect(a.evidence).toEqual({ count: 7, new: 7 });
-    expect(b.evidence).toEqual({ count: 7, new: 0 });
+    expect(a.evidence).toEqual({ count: 9, new: 9 });
+    expect(b.evidence).toEqual({ count: 9, new: 0 });
     expect(a.areas.map((x: { area: string; level: number }) => `${x.area}:${x.level}`).sort()).toEqual(['governance:200', 'security:200']);
     expect(a.checks.length).toBeGreaterThanOrEqual(8);
     const db = await openDatabase({ dataDir: env.PPMAT_DATA_DIR!, log: pino({ level: 'silent' }), ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}) });
     try {
       expect(await db.prisma.scan.count()).toBe(2);
-      expect(await db.prisma.evidence.count()).toBe(7);
+      expect(await db.prisma.evidence.count()).toBe(9);
     } finally {
       await db.close();
     }
@@ -65,7 +65,10 @@ describe('ppmat scan', () => {
 
   it('prints a readable table: areas with level and range, then every check with its message', async () => {
     const { code, stdout } = await cli('scan', '--demo', '--profile', 'initial');
+    // Power Advisor refuses a tenant without managed environments: an answer about the tenant,
+    // not a failed collection, so the scan succeeds and the table says why.
     expect(code).toBe(0);
+    expect(stdout).toMatch(/! advisorRecommendations: unavailable - Power Advisor gives recommendations only when at least one environment is managed/);
     expect(stdout).toMatch(/Area\s+Level\s+Range\s+Met\/Total\/Unknown\s+Summary/);
     expect(stdout).toMatch(/Security\s+100\s+/);
     expect(stdout).toMatch(/FAIL\s+security\.tenant-isolation-enabled\s+Tenant isolation/);
@@ -101,6 +104,7 @@ describe('ppmat scan', () => {
             '    displayName: Fabrikam',
             '    endpoints:',
             `      bap: ${simulator.url}`,
+            `      powerPlatform: ${simulator.url}`,
             `      graph: ${simulator.url}`,
             '    credential:',
             '      kind: static',

@@ -6,6 +6,7 @@ import { CLOUDS } from '../../src/auth/clouds.js';
 import type { CollectorContext, CollectorProgress } from '../../src/collectors/types.js';
 import { CollectionError } from '../../src/collectors/types.js';
 import { createGraphClient } from '../../src/http/graph-client.js';
+import { createHostLimiter } from '../../src/http/host-limiter.js';
 import { createHttpClient } from '../../src/http/http-client.js';
 
 export const BAP = 'https://api.bap.microsoft.com';
@@ -23,18 +24,31 @@ export function fixtureText(name: string): string {
 
 /**
  * A collector context on the public cloud endpoints (nock intercepts them): the HTTP client
- * and a Graph client counting into its stats. `sleeps` receives every retry delay.
+ * and a Graph client counting into its stats, sharing one host limiter as in a real scan.
+ * `sleeps` receives every Graph retry delay.
+ *
+ * Time is virtual: a sleep returns at once and moves the clock on by its length, so the
+ * host pause a 429 sets is over when the throttled request retries, and other requests do
+ * not wait (the limiter's pauses are tested with a fake clock in test/http).
  */
 export function collectorContext(): { ctx: CollectorContext; progress: CollectorProgress[]; sleeps: number[] } {
   const progress: CollectorProgress[] = [];
   const sleeps: number[] = [];
+  let clock = Date.now();
+  const now = (): number => clock;
+  const pass = async (ms: number): Promise<void> => {
+    clock += ms;
+  };
+  const hostLimiter = createHostLimiter({ sleep: pass, now });
   const http = createHttpClient({
     baseUrls: CLOUDS.public.baseUrls,
     scopes: CLOUDS.public.scopes,
     credential: new StaticTokenCredential('test-token'),
     log: pino({ level: 'silent' }),
     maxRetries: 2,
-    sleep: async () => undefined,
+    sleep: pass,
+    now,
+    hostLimiter,
   });
   const graph = createGraphClient({
     baseUrl: CLOUDS.public.baseUrls.graph,
@@ -45,7 +59,10 @@ export function collectorContext(): { ctx: CollectorContext; progress: Collector
     random: () => 0.5,
     sleep: async (ms) => {
       sleeps.push(ms);
+      await pass(ms);
     },
+    now,
+    hostLimiter,
   }).scoped(http.stats);
   return { ctx: { tenantId: TENANT_ID, http, graph, log: pino({ level: 'silent' }), onProgress: (p) => progress.push(p) }, progress, sleeps };
 }

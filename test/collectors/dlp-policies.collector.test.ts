@@ -109,5 +109,79 @@ describe('DLP policies collector', () => {
     const error = await collectionFailure(createDlpPoliciesCollector().collect(ctx));
     expect(error.status).toBe('unavailable');
     expect(error.code).toBe('PPMAT_E_HTTP_FORBIDDEN');
+    expect(error.message).toContain('not registered as a Power Platform admin management application');
+    expect(error.message).toContain('nope');
+  });
+
+  it('reads every page of the list before the details', async () => {
+    const [first, second] = (fixture('dlp-policies.list.json')['value'] as unknown[]) ?? [];
+    nock(BAP)
+      .get(LIST)
+      .reply(200, { value: [first], nextLink: `${BAP}${LIST}?$skiptoken=p2` })
+      .get(LIST)
+      .query({ $skiptoken: 'p2' })
+      .reply(200, { value: [second], nextLink: null })
+      .get(`${LIST}/${P1}`)
+      .reply(200, fixture('dlp-policy.0001.json') as nock.Body)
+      .get(`${LIST}/${P2}`)
+      .reply(200, fixture('dlp-policy.0002.json') as nock.Body);
+    const { ctx, progress } = collectorContext();
+    const evidence = await createDlpPoliciesCollector().collect(ctx);
+    expect(evidence.policies.map((p) => p.id)).toEqual([P1, P2]);
+    expect(progress.map((p) => p.pages)).toEqual([1, 2, 3, 4]);
+    expect(ctx.http.stats).toMatchObject({ requests: 4, pages: 2 });
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('rides out a 429 with Retry-After on the list and on a detail', async () => {
+    const throttled = { error: { code: 'TooManyRequests', message: 'Rate limit is exceeded. Try again in 2 seconds.' } };
+    nock(BAP)
+      .get(LIST)
+      .reply(429, throttled, { 'Retry-After': '2' })
+      .get(LIST)
+      .reply(200, { value: [{ policyDefinition: { name: P2 } }] })
+      .get(`${LIST}/${P2}`)
+      .reply(429, throttled, { 'Retry-After': '3' })
+      .get(`${LIST}/${P2}`)
+      .reply(200, fixture('dlp-policy.0002.json') as nock.Body);
+    const { ctx } = collectorContext();
+    const evidence = await createDlpPoliciesCollector().collect(ctx);
+    expect(evidence.policies.map((p) => p.id)).toEqual([P2]);
+    expect(ctx.http.stats).toMatchObject({ requests: 4, retries: 2, throttled: 2, throttledMs: 5000 });
+  });
+
+  it('retries a 5xx on a detail, then succeeds', async () => {
+    nock(BAP)
+      .get(LIST)
+      .reply(200, { value: [{ policyDefinition: { name: P1 } }] })
+      .get(`${LIST}/${P1}`)
+      .reply(504, 'Gateway Timeout')
+      .get(`${LIST}/${P1}`)
+      .reply(200, fixture('dlp-policy.0001.json') as nock.Body);
+    const { ctx } = collectorContext();
+    const evidence = await createDlpPoliciesCollector().collect(ctx);
+    expect(evidence.policies.map((p) => p.id)).toEqual([P1]);
+    expect(ctx.http.stats).toMatchObject({ requests: 3, retries: 1, throttled: 0 });
+  });
+
+  it('reports a list body that is not JSON as malformed', async () => {
+    nock(BAP).get(LIST).reply(200, '{"value": [', { 'Content-Type': 'application/json' });
+    const { ctx } = collectorContext();
+    const error = await collectionFailure(createDlpPoliciesCollector().collect(ctx));
+    expect(error.code).toBe('PPMAT_E_MALFORMED_RESPONSE');
+    expect(error.message).toContain(LIST);
+  });
+
+  // 404 does not mean "no policies" (only tenant isolation reads 404 as "none"): a detail that vanished stays an error.
+  it('404 on a detail is an error, never a policy silently dropped', async () => {
+    nock(BAP)
+      .get(LIST)
+      .reply(200, { value: [{ policyDefinition: { name: P1 } }] })
+      .get(`${LIST}/${P1}`)
+      .reply(404, { error: { code: 'PolicyNotFound', message: 'The policy was not found' } });
+    const { ctx } = collectorContext();
+    const error = await collectionFailure(createDlpPoliciesCollector().collect(ctx));
+    expect(error.code).toBe('PPMAT_E_HTTP_NOT_FOUND');
+    expect(error.message).toContain(`${LIST}/${P1}`);
   });
 });

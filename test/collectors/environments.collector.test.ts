@@ -82,6 +82,8 @@ describe('environments collector', () => {
     const error = await collectionFailure(createEnvironmentsCollector().collect(ctx));
     expect(error.status).toBe('unavailable');
     expect(error.code).toBe('PPMAT_E_HTTP_FORBIDDEN');
+    expect(error.message).toContain('not registered as a Power Platform admin management application');
+    expect(error.message).toContain('does not have permission to access the path');
   });
 
   it('rides out a 429 with Retry-After', async () => {
@@ -89,5 +91,39 @@ describe('environments collector', () => {
     const { ctx } = collectorContext();
     await createEnvironmentsCollector().collect(ctx);
     expect(ctx.http.stats).toMatchObject({ throttled: 1, throttledMs: 1000, retries: 1 });
+  });
+
+  it('rides out a 429 on a later page, keeping the pages already read', async () => {
+    nock(BAP)
+      .get(PATH)
+      .query(QUERY)
+      .reply(200, fixture('environments.page1.json'))
+      .get(PATH)
+      .query({ ...QUERY, $skiptoken: 'eyJwYWdlIjoyfQ' })
+      .reply(429, { error: { code: 'TooManyRequests', message: 'Rate limit is exceeded. Try again in 2 seconds.' } }, { 'Retry-After': '2' })
+      .get(PATH)
+      .query({ ...QUERY, $skiptoken: 'eyJwYWdlIjoyfQ' })
+      .reply(200, fixture('environments.page2.json'));
+    const { ctx } = collectorContext();
+    const evidence = await createEnvironmentsCollector().collect(ctx);
+    expect(evidence.environments).toHaveLength(3);
+    expect(ctx.http.stats).toMatchObject({ requests: 3, pages: 2, throttled: 1, throttledMs: 2000, retries: 1 });
+  });
+
+  it('retries a 5xx, then succeeds', async () => {
+    nock(BAP).get(PATH).query(QUERY).reply(503, 'Service Unavailable').get(PATH).query(QUERY).reply(200, fixture('environments.page2.json'));
+    const { ctx } = collectorContext();
+    const evidence = await createEnvironmentsCollector().collect(ctx);
+    expect(evidence.environments.map((e) => e.displayName)).toEqual(['HR Sandbox']);
+    expect(ctx.http.stats).toMatchObject({ requests: 2, retries: 1, throttled: 0 });
+  });
+
+  // 404 does not mean "no environments" here (only tenant isolation reads 404 as "none"): it stays an error.
+  it('404 is an error, never read as an empty list', async () => {
+    nock(BAP).get(PATH).query(QUERY).reply(404, { error: { code: 'NotFound', message: 'Resource not found' } });
+    const { ctx } = collectorContext();
+    const error = await collectionFailure(createEnvironmentsCollector().collect(ctx));
+    expect(error.code).toBe('PPMAT_E_HTTP_NOT_FOUND');
+    expect(error.status).toBe('error');
   });
 });

@@ -69,6 +69,39 @@ describe('tenant isolation collector', () => {
     const { ctx } = collectorContext();
     const error = await collectionFailure(createTenantIsolationCollector().collect(ctx));
     expect(error.status).toBe('unavailable');
+    expect(error.code).toBe('PPMAT_E_HTTP_FORBIDDEN');
+    expect(error.message).toContain('not registered as a Power Platform admin management application');
     expect(error.message).toContain('not an admin app');
+  });
+
+  // Paging does not apply: the policy is one object, never a `{ value: [...] }` list.
+
+  it('reads a configured policy with no allowed tenants as ok and empty', async () => {
+    nock(BAP)
+      .get(PATH)
+      .query(QUERY)
+      .reply(200, { properties: { isDisabled: false, allowedTenants: [] } });
+    const { ctx } = collectorContext();
+    expect(await createTenantIsolationCollector().collect(ctx)).toEqual({ configured: true, enabled: true, allowedTenants: [] });
+  });
+
+  it('rides out a 429 with Retry-After', async () => {
+    nock(BAP)
+      .get(PATH)
+      .query(QUERY)
+      .reply(429, { error: { code: 'TooManyRequests', message: 'Rate limit is exceeded. Try again in 4 seconds.' } }, { 'Retry-After': '4' })
+      .get(PATH)
+      .query(QUERY)
+      .reply(200, fixture('tenant-isolation.json') as nock.Body);
+    const { ctx } = collectorContext();
+    expect(await createTenantIsolationCollector().collect(ctx)).toMatchObject({ configured: true, enabled: true });
+    expect(ctx.http.stats).toMatchObject({ requests: 2, retries: 1, throttled: 1, throttledMs: 4000 });
+  });
+
+  it('retries a 5xx, then succeeds (and a 404 after it still means never configured)', async () => {
+    nock(BAP).get(PATH).query(QUERY).reply(500, { error: { code: 'InternalServerError' } }).get(PATH).query(QUERY).reply(404, { error: { code: 'NotFound' } });
+    const { ctx } = collectorContext();
+    expect(await createTenantIsolationCollector().collect(ctx)).toEqual({ configured: false, enabled: false, allowedTenants: [] });
+    expect(ctx.http.stats).toMatchObject({ requests: 2, retries: 1, throttled: 0 });
   });
 });

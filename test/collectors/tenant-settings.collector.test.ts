@@ -33,10 +33,60 @@ describe('tenant settings collector', () => {
     expect(error.message).toContain('listTenantSettings');
   });
 
-  it('403 makes the evidence unavailable', async () => {
-    nock(BAP).post(PATH).query(true).reply(403, {});
+  it('reports a body that is not JSON as malformed', async () => {
+    nock(BAP).post(PATH).query(true).reply(200, '<html>Sign in</html>', { 'Content-Type': 'text/html' });
+    const { ctx } = collectorContext();
+    const error = await collectionFailure(createTenantSettingsCollector().collect(ctx));
+    expect(error.code).toBe('PPMAT_E_MALFORMED_RESPONSE');
+    expect(error.message).toContain('<html>Sign in');
+  });
+
+  // Paging does not apply: listTenantSettings answers one object, never a `{ value: [...] }` list.
+
+  it('accepts an empty settings object as ok and empty', async () => {
+    nock(BAP).post(PATH, {}).query(true).reply(200, {});
+    const { ctx } = collectorContext();
+    expect(await createTenantSettingsCollector().collect(ctx)).toEqual({});
+  });
+
+  it('403 makes the evidence unavailable and names the missing permission', async () => {
+    nock(BAP)
+      .post(PATH)
+      .query(true)
+      .reply(403, { error: { code: 'Forbidden', message: 'The caller is not a tenant admin' } });
     const { ctx } = collectorContext();
     const error = await collectionFailure(createTenantSettingsCollector().collect(ctx));
     expect(error.status).toBe('unavailable');
+    expect(error.code).toBe('PPMAT_E_HTTP_FORBIDDEN');
+    expect(error.message).toContain('not registered as a Power Platform admin management application');
+    expect(error.message).toContain('The caller is not a tenant admin');
+  });
+
+  it('rides out a 429 with Retry-After and POSTs the body again', async () => {
+    nock(BAP)
+      .post(PATH, {})
+      .query(true)
+      .reply(429, { error: { code: 'TooManyRequests', message: 'Rate limit is exceeded. Try again in 3 seconds.' } }, { 'Retry-After': '3' })
+      .post(PATH, {})
+      .query(true)
+      .reply(200, { walkMeOptOut: false });
+    const { ctx } = collectorContext();
+    expect(await createTenantSettingsCollector().collect(ctx)).toEqual({ walkMeOptOut: false });
+    expect(ctx.http.stats).toMatchObject({ requests: 2, retries: 1, throttled: 1, throttledMs: 3000 });
+  });
+
+  it('retries a 5xx, then succeeds', async () => {
+    nock(BAP).post(PATH, {}).query(true).reply(502, 'Bad gateway').post(PATH, {}).query(true).reply(200, { walkMeOptOut: true });
+    const { ctx } = collectorContext();
+    expect(await createTenantSettingsCollector().collect(ctx)).toEqual({ walkMeOptOut: true });
+    expect(ctx.http.stats).toMatchObject({ requests: 2, retries: 1, throttled: 0 });
+  });
+
+  // 404 does not mean "no settings" (only tenant isolation reads 404 as "none"): it stays an error.
+  it('404 is an error, never read as empty settings', async () => {
+    nock(BAP).post(PATH).query(true).reply(404, { error: { code: 'NotFound' } });
+    const { ctx } = collectorContext();
+    const error = await collectionFailure(createTenantSettingsCollector().collect(ctx));
+    expect(error.code).toBe('PPMAT_E_HTTP_NOT_FOUND');
   });
 });

@@ -4,7 +4,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { StaticTokenCredential } from '../../src/auth/credentials.js';
 import { CollectionError } from '../../src/collectors/types.js';
+import { CLOUDS } from '../../src/auth/clouds.js';
 import { createGraphClient, type GraphClientOptions } from '../../src/http/graph-client.js';
+import { createHostLimiter } from '../../src/http/host-limiter.js';
+import { createHttpClient } from '../../src/http/http-client.js';
+import { FakeClock, until } from '../support/fake-clock.js';
 import { graphPermissionFor } from '../../src/http/graph-permissions.js';
 
 const GRAPH = 'https://graph.microsoft.com';
@@ -244,6 +248,56 @@ describe('Graph client', () => {
     expect(scoped.stats).toBe(shared);
     expect(shared).toMatchObject({ requests: 6, pages: 2 });
     expect(client.stats.requests).toBe(0);
+  });
+});
+
+describe('Graph client and the tenant host limiter', () => {
+  const GRAPH_HOST = 'graph.microsoft.com';
+
+  it('a Graph 429 pauses the host for the admin API client sharing the limiter, which counts the wait as throttled', async () => {
+    const clock = new FakeClock();
+    const limiter = createHostLimiter({ sleep: clock.sleep, now: clock.now });
+    const { client } = graph({ hostLimiter: limiter, sleep: clock.sleep, now: clock.now });
+    const http = createHttpClient({
+      baseUrls: CLOUDS.public.baseUrls,
+      scopes: CLOUDS.public.scopes,
+      credential: new StaticTokenCredential('t'),
+      log: pino({ level: 'silent' }),
+      hostLimiter: limiter,
+      sleep: clock.sleep,
+      now: clock.now,
+    });
+    nock(GRAPH).get(PATH).reply(429, { error: { code: 'TooManyRequests' } }, { 'Retry-After': '3' }).get(PATH).reply(200, { value: [1] });
+    const other = nock(GRAPH).get('/v1.0/organization').reply(200, { value: [] });
+    const listed = client.list('/roleManagement/directory/roleAssignments');
+    await until(() => limiter.state(GRAPH_HOST).pausedUntil > 0);
+    expect(limiter.state(GRAPH_HOST)).toMatchObject({ pausedUntil: clock.now() + 3_000, limit: 4 });
+    const viaHttp = http.request({ surface: 'graph', url: '/v1.0/organization' });
+    await until(() => clock.pending === 2);
+    expect(other.isDone()).toBe(false);
+    await clock.advance(3_000);
+    expect(await listed).toEqual([1]);
+    await viaHttp;
+    expect(client.stats).toMatchObject({ throttled: 1, throttledMs: 3_000 });
+    expect(http.stats).toMatchObject({ throttled: 0, throttledMs: 3_000 });
+  });
+
+  it('keeps Graph requests within the host concurrency, across scoped clients', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    nock(GRAPH)
+      .get(/\/v1\.0\/users\/\d+\/memberOf/)
+      .times(6)
+      .reply(async () => {
+        inFlight += 1;
+        peak = Math.max(peak, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        inFlight -= 1;
+        return [200, { value: [] }];
+      });
+    const { client } = graph({ maxConcurrencyPerHost: 2 });
+    await Promise.all(Array.from({ length: 6 }, (_, i) => client.scoped().list(`/users/${i}/memberOf`)));
+    expect(peak).toBe(2);
   });
 });
 

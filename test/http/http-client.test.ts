@@ -7,7 +7,9 @@ import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { CLOUDS } from '../../src/auth/clouds.js';
 import { CollectionError } from '../../src/collectors/types.js';
+import { createHostLimiter } from '../../src/http/host-limiter.js';
 import { createHttpClient, type HttpClientOptions } from '../../src/http/http-client.js';
+import { FakeClock, until } from '../support/fake-clock.js';
 
 const BAP = 'https://api.bap.microsoft.com';
 const PP = 'https://api.powerplatform.com';
@@ -439,5 +441,140 @@ describe('scoped clients', () => {
     expect(client.stats.requests).toBe(1);
     expect(scoped.stats.requests).toBe(1);
     expect((credential as CountingCredential).calls).toBe(1);
+  });
+});
+
+describe('per-host limiter', () => {
+  const BAP_HOST = 'api.bap.microsoft.com';
+
+  /** A client whose limiter, retry sleeps and clock all run on one fake clock. */
+  function limited(maxConcurrency = 8, increaseAfter?: number, overrides: Partial<HttpClientOptions> = {}) {
+    const clock = new FakeClock();
+    const limiter = createHostLimiter({ maxConcurrency, sleep: clock.sleep, now: clock.now, ...(increaseAfter ? { increaseAfter } : {}) });
+    const { client } = setup({ hostLimiter: limiter, sleep: clock.sleep, now: clock.now, ...overrides });
+    return { client, clock, limiter };
+  }
+
+  /** Moves the fake clock on whenever the request sleeps, until it ends. */
+  async function runOut<T>(promise: Promise<T>, clock: FakeClock): Promise<T> {
+    let done = false;
+    const settled = promise.finally(() => {
+      done = true;
+    });
+    settled.catch(() => undefined);
+    while (!done) {
+      await until(() => done || clock.pending > 0);
+      if (!done) await clock.advance(60_000);
+    }
+    return settled;
+  }
+
+  it('never has more requests in flight to a host than maxConcurrencyPerHost, across scoped clients', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    nock(BAP)
+      .get(/\/item\/\d+/)
+      .times(12)
+      .reply(async () => {
+        inFlight += 1;
+        peak = Math.max(peak, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        inFlight -= 1;
+        return [200, {}];
+      });
+    const { client } = setup({ maxConcurrencyPerHost: 3 });
+    const runs = [client.scoped(), client.scoped(), client.scoped()];
+    await Promise.all(Array.from({ length: 12 }, (_, i) => runs[i % 3]!.request({ surface: 'bap', url: `/item/${i}` })));
+    expect(peak).toBe(3);
+    expect(runs.map((r) => r.stats.requests)).toEqual([4, 4, 4]);
+  });
+
+  it('a 429 with Retry-After pauses the other requests to that host until that moment, not another host, and counts the wait as throttled', async () => {
+    const { client, clock, limiter } = limited();
+    const [throttledRun, waitingRun, otherRun] = [client.scoped(), client.scoped(), client.scoped()];
+    nock(BAP).get('/a').reply(429, { error: { code: 'TooManyRequests', message: 'Rate limit is exceeded. Try again in 5 seconds.' } }, { 'Retry-After': '5' });
+    nock(BAP).get('/a').reply(200, { a: 1 });
+    const b = nock(BAP).get('/b').reply(200, { b: 1 });
+    nock(PP).get('/c').reply(200, { c: 1 });
+
+    const first = throttledRun.request({ surface: 'bap', url: '/a' });
+    await until(() => limiter.state(BAP_HOST).pausedUntil > 0);
+    expect(limiter.state(BAP_HOST).pausedUntil).toBe(clock.now() + 5_000);
+    const second = waitingRun.request({ surface: 'bap', url: '/b' });
+    // The other host is not paused: it answers while the fake clock stands still.
+    expect((await otherRun.request({ surface: 'powerPlatform', url: '/c' })).data).toEqual({ c: 1 });
+    await until(() => clock.pending === 2); // the throttled request's retry sleep, and /b waiting out the pause
+    expect(b.isDone()).toBe(false);
+
+    await clock.advance(4_999);
+    expect(b.isDone()).toBe(false);
+    await clock.advance(1);
+    expect((await second).data).toEqual({ b: 1 });
+    expect((await first).data).toEqual({ a: 1 });
+    expect(clock.sleeps).toEqual([5_000, 5_000]);
+    expect(throttledRun.stats).toMatchObject({ requests: 2, retries: 1, throttled: 1, throttledMs: 5_000 });
+    expect(waitingRun.stats).toMatchObject({ requests: 1, retries: 0, throttled: 0, throttledMs: 5_000 });
+    expect(otherRun.stats).toMatchObject({ requests: 1, throttled: 0, throttledMs: 0 });
+  });
+
+  it('a 503 with Retry-After pauses the host; a 503 without it does not', async () => {
+    const { client, limiter, clock } = limited();
+    nock(BAP).get('/a').reply(503, 'busy').get('/a').reply(200, {});
+    await runOut(client.request({ surface: 'bap', url: '/a' }), clock);
+    expect(clock.sleeps).toEqual([250]); // its own backoff only
+    expect(limiter.state(BAP_HOST)).toMatchObject({ pausedUntil: 0, limit: 8 });
+    nock(BAP).get('/a').reply(503, 'busy', { 'Retry-After': '2' });
+    nock(BAP).get('/a').reply(200, {});
+    const done = client.request({ surface: 'bap', url: '/a' });
+    await until(() => clock.pending === 1);
+    expect(limiter.state(BAP_HOST)).toMatchObject({ pausedUntil: clock.now() + 2_000, limit: 4 });
+    await clock.advance(2_000);
+    await done;
+    expect(client.stats).toMatchObject({ throttled: 0, throttledMs: 2_000 });
+  });
+
+  it('halves the host concurrency on 429 and grows it back after successes', async () => {
+    const { client, limiter, clock } = limited(8, 2);
+    nock(BAP).get('/a').reply(429, '', { 'Retry-After': '1' }).get('/a').reply(200, {});
+    const done = client.request({ surface: 'bap', url: '/a' });
+    await until(() => clock.pending === 1);
+    expect(limiter.state(BAP_HOST).limit).toBe(4);
+    await clock.advance(1_000);
+    await done; // one success
+    nock(BAP).get('/ok').times(7).reply(200, {});
+    for (let i = 0; i < 7; i += 1) await client.request({ surface: 'bap', url: '/ok' });
+    expect(limiter.state(BAP_HOST).limit).toBe(8);
+  });
+
+  it('still pauses the host when the last retry is throttled', async () => {
+    const { client, limiter, clock } = limited(8, undefined, { maxRetries: 2 });
+    nock(BAP).get('/a').times(3).reply(429, '', { 'Retry-After': '1' });
+    const failed = failure(runOut(client.request({ surface: 'bap', url: '/a' }), clock));
+    expect((await failed).code).toBe('PPMAT_E_HTTP_THROTTLED');
+    expect(clock.sleeps).toEqual([1_000, 1_000]);
+    expect(limiter.state(BAP_HOST).pausedUntil).toBe(clock.now() + 1_000);
+  });
+
+  it('rejects a request queued for a slot with PPMAT_E_ABORTED when its signal fires, without sending it', async () => {
+    const { client, limiter } = limited(1);
+    nock(BAP).get('/slow').delay(100).reply(200, { slow: true });
+    const queued = nock(BAP).get('/queued').reply(200, {});
+    const slow = client.request({ surface: 'bap', url: '/slow' });
+    const controller = new AbortController();
+    const cancelled = failure(client.request({ surface: 'bap', url: '/queued', signal: controller.signal }));
+    await until(() => limiter.state(BAP_HOST).queued === 1);
+    controller.abort();
+    expect((await cancelled).code).toBe('PPMAT_E_ABORTED');
+    expect((await slow).data).toEqual({ slow: true });
+    expect(queued.isDone()).toBe(false);
+    expect(limiter.state(BAP_HOST)).toMatchObject({ inFlight: 0, queued: 0 });
+  });
+
+  it('frees the slot when the token cannot be had', async () => {
+    const credential: TokenCredential = { getToken: async () => Promise.reject(new Error('AADSTS7000215')) };
+    const limiter = createHostLimiter({ maxConcurrency: 1 });
+    const { client } = setup({ credential, hostLimiter: limiter });
+    expect((await failure(client.request({ surface: 'bap', url: '/a' }))).code).toBe('PPMAT_E_AUTH_TOKEN');
+    expect(limiter.state(BAP_HOST).inFlight).toBe(0);
   });
 });

@@ -40,8 +40,10 @@ describe('runScan on the demo tenant', () => {
     expect(scan.checkResults.length).toBeGreaterThanOrEqual(8);
     expect(scan.areaScores.map((a) => a.area).sort()).toEqual(['governance', 'security']);
     expect(scan.evidence.map((e) => [e.key, e.status]).sort()).toEqual([
+      ['advisorRecommendations', 'ok'],
       ['conditionalAccess', 'ok'],
       ['dlpPolicies', 'ok'],
+      ['environmentGroups', 'ok'],
       ['environments', 'ok'],
       ['pimSchedules', 'ok'],
       ['roleAssignments', 'ok'],
@@ -66,7 +68,7 @@ describe('runScan on the demo tenant', () => {
     await scanSimulator(db, { profile: 'capable', seed: 7 });
     const before = await db.prisma.evidence.count();
     const { outcome } = await scanSimulator(db, { profile: 'capable', seed: 7 });
-    expect(outcome.saved).toMatchObject({ evidenceCount: 7, evidenceNew: 0 });
+    expect(outcome.saved).toMatchObject({ evidenceCount: 9, evidenceNew: 0 });
     expect(await db.prisma.evidence.count()).toBe(before);
   });
 
@@ -122,7 +124,17 @@ describe('runScan on the demo tenant', () => {
   it('fails the scan when no evidence at all can be collected', async () => {
     const down = { status: 500 };
     const { outcome } = await scanSimulator(db, {
-      faults: { environments: down, tenantSettings: down, dlpPolicies: down, tenantIsolation: down, conditionalAccess: down, roleAssignments: down, pimSchedules: down },
+      faults: {
+        environments: down,
+        tenantSettings: down,
+        dlpPolicies: down,
+        tenantIsolation: down,
+        conditionalAccess: down,
+        roleAssignments: down,
+        pimSchedules: down,
+        environmentGroups: down,
+        advisorRecommendations: down,
+      },
     });
     expect(outcome.status).toBe('failed');
     expect(outcome.checkResults.every((c) => c.outcome === 'unknown' || c.outcome === 'not_applicable')).toBe(true);

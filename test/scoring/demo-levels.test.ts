@@ -26,6 +26,7 @@ const DEFAULT_ENV = 'Default-00000000-0000-0000-0000-0000000000aa';
 const ENV_IDS = ['env-hr-prod', 'env-finance-prod', 'env-hr-sandbox', 'env-dev-alex'];
 const unmanaged = { managed: false, protectionLevel: null, securityGroupId: null, environmentGroupId: null, solutionCheckerMode: null };
 
+const ADVISOR_REFUSED = 'Power Advisor gives recommendations only when at least one environment is managed, and GET https://api.powerplatform.com/analytics/advisorRecommendations?api-version=2024-10-01 answered 403: ManagedEnvironmentRequired: Recommendations are available only for tenants with at least one managed environment.';
 const PP_ADMIN = ROLE_TEMPLATES.powerPlatformAdministrator;
 const GLOBAL_ADMIN = ROLE_TEMPLATES.globalAdministrator;
 const user = (name: string) => ({ id: `u-${name.toLowerCase()}`, type: 'user', displayName: name, userPrincipalName: `${name.toLowerCase()}@contoso.example` });
@@ -65,6 +66,9 @@ const PATCHES: Record<DemoProfile, unknown> = {
       // No Conditional Access policy; nobody holds the Power Platform Administrator role; six permanent Global Administrators.
       conditionalAccess: { data: { policies: [] } },
       ...permanentHolders({ [PP_ADMIN]: [], [GLOBAL_ADMIN]: ['Ann', 'Ben', 'Cem', 'Dan', 'Eva', 'Fay'] }),
+      // No environment group (the API answered 204); Advisor refuses a tenant without managed environments.
+      environmentGroups: { data: { groups: [] } },
+      advisorRecommendations: { status: 'unavailable', reason: ADVISOR_REFUSED, errorCode: 'PPMAT_E_PREREQUISITE_MISSING', data: '$delete' },
     },
   },
   defined: {
@@ -89,6 +93,24 @@ const PATCHES: Record<DemoProfile, unknown> = {
         },
       },
       ...permanentHolders({ [PP_ADMIN]: ['Adele', 'Alex', 'Megan'], [GLOBAL_ADMIN]: ['Isaiah', 'Lee'] }),
+      // One group, for the managed production environment, without rules yet; Advisor has a backlog.
+      environmentGroups: {
+        data: {
+          groups: [
+            { id: 'grp-production', displayName: 'Managed production', ruleSetCount: 0, policyIds: [] },
+            { id: 'grp-nonproduction', $delete: true },
+          ],
+        },
+      },
+      advisorRecommendations: {
+        data: {
+          recommendations: ['UnusedApps', 'AbandonedApps', 'OversharedApps', 'AbandonedFlows'].map((scenario, i) => ({
+            scenario,
+            resourceCount: 10 + i,
+            lastRefreshed: '2025-01-14T04:00:00Z',
+          })),
+        },
+      },
     },
   },
   capable: {},
@@ -125,6 +147,22 @@ describe('demo attestations', () => {
       ppAdminRoleAssigned: outcome('governance.pp-admin-role-assigned'),
       pim: outcome('security.pim-power-platform-admins'),
       defenderSessionControl: outcome('security.defender-session-control'),
+    }).toEqual(expected);
+  });
+
+  it.each([
+    ['initial', { groupsInUse: 'fail', groupRules: 'fail', advisor: 'unknown', environmentGroups: 'not_met' }],
+    ['defined', { groupsInUse: 'pass', groupRules: 'fail', advisor: 'pass', environmentGroups: 'not_met' }],
+    ['capable', { groupsInUse: 'pass', groupRules: 'pass', advisor: 'pass', environmentGroups: 'met' }],
+  ] as const)('%s profile: the environment group and Advisor checks give %j', (profile, expected) => {
+    const checks = checksOf(profile);
+    const outcome = (id: string) => checks.find((c) => c.checkId === id)?.outcome;
+    const capabilities = scoreCapabilities(ruleSet.catalogue, checks, demoAttestations(profile, NOW), NOW);
+    expect({
+      groupsInUse: outcome('governance.environment-groups-in-use'),
+      groupRules: outcome('governance.environment-group-rules'),
+      advisor: outcome('governance.advisor-recommendations-available'),
+      environmentGroups: capabilities.find((c) => c.capabilityId === 'governance.400.environment-groups')?.status,
     }).toEqual(expected);
   });
 

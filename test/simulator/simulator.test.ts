@@ -84,7 +84,11 @@ describe('simulator profiles', () => {
   it('initial: ungoverned tenant', async () => {
     const sim = await start({ profile: 'initial' });
     const e = await collectAll(sim);
-    expect(e.errors).toEqual({});
+    // Power Advisor refuses a tenant without managed environments: unavailable, with that reason.
+    expect(Object.keys(e.errors)).toEqual(['advisorRecommendations']);
+    expect(e.errors.advisorRecommendations).toMatchObject({ status: 'unavailable', code: 'PPMAT_E_PREREQUISITE_MISSING' });
+    expect(e.errors.advisorRecommendations?.message).toMatch(/at least one environment is managed.*answered 403: ManagedEnvironmentRequired/);
+    expect(e.environmentGroups).toEqual({ groups: [] });
     expect(e.tenantSettings?.['disableEnvironmentCreationByNonAdminUsers']).toBe(false);
     expect(e.tenantSettings?.['disableTrialEnvironmentCreationByNonAdminUsers']).toBe(false);
     expect(governance(e.tenantSettings)).toMatchObject({ disableDeveloperEnvironmentCreationByNonAdminUsers: false, disableShareWithEveryone: false });
@@ -122,6 +126,14 @@ describe('simulator profiles', () => {
     const grouped = envs.filter((env) => env.environmentGroupId !== null);
     expect(grouped.length).toBeGreaterThan(0);
     expect(grouped.length).toBeLessThan(envs.length / 2);
+    // One group, the one the environments carry, without rules yet.
+    const groups = e.environmentGroups?.groups ?? [];
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toMatchObject({ displayName: 'Managed production', ruleSetCount: 0, policyIds: [], parentGroupId: null });
+    expect(new Set(grouped.map((env) => env.environmentGroupId))).toEqual(new Set([groups[0]?.id]));
+    const recommendations = e.advisorRecommendations?.recommendations ?? [];
+    expect(recommendations).toHaveLength(4);
+    expect(recommendations.every((r) => r.resourceCount !== null && r.resourceCount >= 4 && r.lastRefreshed !== null)).toBe(true);
   });
 
   it('capable: everything governed', async () => {
@@ -143,6 +155,17 @@ describe('simulator profiles', () => {
     }
     expect(envs.filter((env) => env.hasDataverse).every((env) => env.securityGroupId !== null)).toBe(true);
     expect(envs.filter((env) => env.environmentGroupId !== null).length).toBeGreaterThan(envs.length / 2);
+    // A group per tier, each governed by rule sets; every group id an environment carries is listed.
+    const groups = e.environmentGroups?.groups ?? [];
+    expect(groups.map((g) => g.displayName)).toEqual(['Managed production', 'Managed sandboxes', 'Developer environments']);
+    expect(groups.every((g) => g.ruleSetCount >= 2 && g.policyIds.length > 0)).toBe(true);
+    const groupIds = new Set(groups.map((g) => g.id));
+    expect(envs.every((env) => env.environmentGroupId === null || groupIds.has(env.environmentGroupId))).toBe(true);
+    const tierOf = (id: string) => new Set(envs.filter((env) => env.environmentGroupId === id).map((env) => env.type));
+    expect(groups.map((g) => [...tierOf(g.id)])).toEqual([['Production'], ['Sandbox'], ['Developer']]);
+    const recommendations = e.advisorRecommendations?.recommendations ?? [];
+    expect(recommendations.length).toBeGreaterThan(0);
+    expect(recommendations.every((r) => r.resourceCount !== null && r.resourceCount <= 3)).toBe(true);
     expect(envs.filter((env) => env.type === 'Production').every((env) => env.enterprisePolicies.vnet)).toBe(true);
     expect(envs.some((env) => env.enterprisePolicies.customerManagedKey)).toBe(true);
   });
@@ -200,6 +223,44 @@ describe('wire shapes', () => {
     expect(detail.policyDefinition['connectorGroups']).toHaveLength(3);
   });
 
+  it('answers 204 for the environment groups of a tenant without any, and for a group without rules', async () => {
+    const headers = { Authorization: 'Bearer x' };
+    const initial = await start({ profile: 'initial' });
+    expect((await fetch(`${initial.url}/environmentmanagement/environmentGroups?api-version=2024-10-01`, { headers })).status).toBe(204);
+    const defined = await start({ profile: 'defined' });
+    const group = defined.model.environmentGroups[0];
+    const assignments = await fetch(`${defined.url}/governance/ruleBasedPolicies/environmentGroups/${group?.id}/assignments?api-version=2024-10-01&includeRuleSetCounts=true`, {
+      headers,
+    });
+    expect(assignments.status).toBe(204);
+  });
+
+  it('pages environment groups by @odata.nextLink and Advisor by nextLink with $skipToken', async () => {
+    const sim = await start({ profile: 'capable', pageSize: 2 });
+    const headers = { Authorization: 'Bearer x' };
+    const groups = (await (await fetch(`${sim.url}/environmentmanagement/environmentGroups?api-version=2024-10-01`, { headers })).json()) as Record<string, unknown>;
+    expect(groups['value']).toHaveLength(2);
+    expect(groups['@odata.nextLink']).toBe(`${sim.url}/environmentmanagement/environmentGroups?api-version=2024-10-01&%24skiptoken=2`);
+    const advisor = (await (await fetch(`${sim.url}/analytics/advisorRecommendations?api-version=2024-10-01`, { headers })).json()) as Record<string, unknown>;
+    expect(advisor['value']).toEqual([
+      { scenario: 'UnusedApps', details: { resourceCount: expect.any(Number), lastRefreshedTimestamp: expect.any(String), expectedNextRefreshTimestamp: expect.any(String) } },
+      expect.objectContaining({ scenario: 'AbandonedApps' }),
+    ]);
+    expect(advisor['nextLink']).toMatch(/&%24skipToken=2$/);
+    const production = sim.model.environmentGroups[0];
+    const assignments = (await (
+      await fetch(`${sim.url}/governance/ruleBasedPolicies/environmentGroups/${production?.id}/assignments?api-version=2024-10-01&includeRuleSetCounts=true`, { headers })
+    ).json()) as { value: Record<string, unknown>[] };
+    expect(assignments.value).toEqual([
+      { policyId: expect.any(String), resourceId: production?.id, resourceType: 'EnvironmentGroup', ruleSetCount: 2, tenantId: sim.tenantId },
+      { policyId: expect.any(String), resourceId: production?.id, resourceType: 'EnvironmentGroup', ruleSetCount: 1, tenantId: sim.tenantId },
+    ]);
+    // The collectors read every page.
+    const e = await collectAll(sim);
+    expect(e.environmentGroups?.groups).toHaveLength(3);
+    expect(e.advisorRecommendations?.recommendations).toHaveLength(4);
+  });
+
   it('answers 404 for tenant isolation that was never configured', async () => {
     const sim = await start({ profile: 'initial' });
     const res = await fetch(`${sim.url}/providers/PowerPlatform.Governance/v1/tenants/${sim.tenantId}/tenantIsolationPolicy?api-version=2020-06-01`, {
@@ -253,6 +314,18 @@ describe('faults', () => {
     const sim = await start({ faults: { tenantIsolation: { status: 429, retryAfterSeconds: 1 } } });
     const e = await collectAll(sim);
     expect(e.errors.tenantIsolation?.code).toBe('PPMAT_E_HTTP_THROTTLED');
+  });
+
+  it('faults the environment groups and Advisor families like the others', async () => {
+    const sleeps: number[] = [];
+    const sim = await start({
+      profile: 'capable',
+      faults: { environmentGroups: { status: 429, times: 1, retryAfterSeconds: 2 }, advisorRecommendations: { status: 403 } },
+    });
+    const e = await collectAll(sim, sleeps);
+    expect(e.environmentGroups?.groups).toHaveLength(3);
+    expect(sleeps[0]).toBe(2000);
+    expect(e.errors.advisorRecommendations).toMatchObject({ status: 'unavailable', code: 'PPMAT_E_HTTP_FORBIDDEN' });
   });
 
   it('a malformed body is a malformed-response error', async () => {
