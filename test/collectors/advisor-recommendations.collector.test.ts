@@ -2,8 +2,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAdvisorRecommendationsCollector } from '../../src/collectors/advisor-recommendations.collector.js';
 import { advisorRecommendationsEvidenceSchema } from '../../src/evidence/governance.schemas.js';
-import { collectionFailure, fixture } from './collector-context.js';
-import { API_VERSION, POWER_PLATFORM, powerPlatformContext } from './power-platform-context.js';
+import { API_VERSION, POWER_PLATFORM, collectionFailure, collectorContext, fixture } from './collector-context.js';
 
 const PATH = '/analytics/advisorRecommendations';
 const NO_MANAGED_ENVIRONMENT = { error: { code: 'ManagedEnvironmentRequired', message: 'Recommendations require at least one Managed Environment in the tenant.' } };
@@ -23,7 +22,7 @@ describe('Power Advisor recommendations collector', () => {
       .get(PATH)
       .query({ ...API_VERSION, $skipToken: 'c2tpcD0y' })
       .reply(200, fixture('advisor-recommendations.page2.json') as nock.Body);
-    const { ctx, progress } = powerPlatformContext();
+    const { ctx, progress } = collectorContext();
     const evidence = await collect(ctx);
     expect(advisorRecommendationsEvidenceSchema.safeParse(evidence).success).toBe(true);
     expect(evidence.recommendations).toEqual([
@@ -40,7 +39,7 @@ describe('Power Advisor recommendations collector', () => {
     ['an empty list', 200, { value: [] }],
   ])('reads %s as no recommendations', async (_name, status, body) => {
     nock(POWER_PLATFORM).get(PATH).query(API_VERSION).reply(status, body);
-    const { ctx } = powerPlatformContext();
+    const { ctx } = collectorContext();
     expect(await collect(ctx)).toEqual({ recommendations: [] });
   });
 
@@ -52,7 +51,7 @@ describe('Power Advisor recommendations collector', () => {
       .get(PATH)
       .query(API_VERSION)
       .reply(200, fixture('advisor-recommendations.page2.json') as nock.Body);
-    const { ctx, sleeps } = powerPlatformContext();
+    const { ctx, sleeps } = collectorContext();
     expect((await collect(ctx)).recommendations).toHaveLength(1);
     expect(sleeps[0]).toBe(3000);
     expect(ctx.http.stats).toMatchObject({ throttled: 1, retries: 1 });
@@ -60,14 +59,14 @@ describe('Power Advisor recommendations collector', () => {
 
   it('retries a 5xx, then succeeds', async () => {
     nock(POWER_PLATFORM).get(PATH).query(API_VERSION).reply(502).get(PATH).query(API_VERSION).reply(200, { value: [] });
-    const { ctx, sleeps } = powerPlatformContext();
+    const { ctx, sleeps } = collectorContext();
     expect(await collect(ctx)).toEqual({ recommendations: [] });
     expect(sleeps).toHaveLength(1);
   });
 
   it('403 for a missing permission makes the evidence unavailable and names the permission', async () => {
     nock(POWER_PLATFORM).get(PATH).query(API_VERSION).reply(403, { error: { code: 'Forbidden', message: 'The caller is not authorized.' } });
-    const { ctx } = powerPlatformContext();
+    const { ctx } = collectorContext();
     const error = await collectionFailure(collect(ctx));
     expect(error).toMatchObject({ status: 'unavailable', code: 'PPMAT_E_HTTP_FORBIDDEN' });
     expect(error.message).toMatch(/answered 403: the identity lacks the Power Platform API permission/);
@@ -75,7 +74,7 @@ describe('Power Advisor recommendations collector', () => {
 
   it.each([400, 403, 404])('a %i refusal for want of a managed environment is unavailable with that reason', async (status) => {
     nock(POWER_PLATFORM).get(PATH).query(API_VERSION).reply(status, NO_MANAGED_ENVIRONMENT);
-    const { ctx } = powerPlatformContext();
+    const { ctx } = collectorContext();
     const error = await collectionFailure(collect(ctx));
     expect(error).toMatchObject({ status: 'unavailable', code: 'PPMAT_E_PREREQUISITE_MISSING', details: { httpStatus: status } });
     expect(error.message).toBe(
@@ -86,7 +85,7 @@ describe('Power Advisor recommendations collector', () => {
 
   it('keeps other 400 and 404 answers as errors', async () => {
     nock(POWER_PLATFORM).get(PATH).query(API_VERSION).reply(404, { error: { code: 'NotFound', message: 'Resource not found.' } });
-    const { ctx } = powerPlatformContext();
+    const { ctx } = collectorContext();
     expect(await collectionFailure(collect(ctx))).toMatchObject({ status: 'error', code: 'PPMAT_E_HTTP_NOT_FOUND' });
   });
 
@@ -96,7 +95,7 @@ describe('Power Advisor recommendations collector', () => {
     ['a resource count that is not a number', JSON.stringify({ value: [{ scenario: 'UnusedApps', details: { resourceCount: 'many' } }] }), /value\[0\]\.details\.resourceCount/],
   ])('reports %s as a malformed response', async (_name, body, message) => {
     nock(POWER_PLATFORM).get(PATH).query(API_VERSION).reply(200, body, { 'Content-Type': 'application/json' });
-    const { ctx } = powerPlatformContext();
+    const { ctx } = collectorContext();
     const error = await collectionFailure(collect(ctx));
     expect(error).toMatchObject({ status: 'error', code: 'PPMAT_E_MALFORMED_RESPONSE' });
     expect(error.message).toMatch(message);

@@ -11,6 +11,8 @@ import { createHttpClient } from '../../src/http/http-client.js';
 
 export const BAP = 'https://api.bap.microsoft.com';
 export const GRAPH = 'https://graph.microsoft.com';
+export const POWER_PLATFORM = CLOUDS.public.baseUrls.powerPlatform;
+export const API_VERSION = { 'api-version': '2024-10-01' };
 export const TENANT_ID = '6f1c7a2e-1b9d-4c55-9a0e-2f3b4c5d6e7f';
 
 /** A recorded API payload (plain JSON, typed for nock's `reply`). */
@@ -36,7 +38,9 @@ export function collectorContext(): { ctx: CollectorContext; progress: Collector
   const sleeps: number[] = [];
   let clock = Date.now();
   const now = (): number => clock;
+  /** Every wait of either client is recorded, then passes at once on the virtual clock. */
   const pass = async (ms: number): Promise<void> => {
+    sleeps.push(ms);
     clock += ms;
   };
   const hostLimiter = createHostLimiter({ sleep: pass, now });
@@ -46,6 +50,7 @@ export function collectorContext(): { ctx: CollectorContext; progress: Collector
     credential: new StaticTokenCredential('test-token'),
     log: pino({ level: 'silent' }),
     maxRetries: 2,
+    random: () => 0.5,
     sleep: pass,
     now,
     hostLimiter,
@@ -57,10 +62,7 @@ export function collectorContext(): { ctx: CollectorContext; progress: Collector
     log: pino({ level: 'silent' }),
     maxRetries: 2,
     random: () => 0.5,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      await pass(ms);
-    },
+    sleep: pass,
     now,
     hostLimiter,
   }).scoped(http.stats);

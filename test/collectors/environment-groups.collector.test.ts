@@ -2,8 +2,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEnvironmentGroupsCollector } from '../../src/collectors/environment-groups.collector.js';
 import { environmentGroupsEvidenceSchema } from '../../src/evidence/governance.schemas.js';
-import { collectionFailure, fixture } from './collector-context.js';
-import { API_VERSION, POWER_PLATFORM, powerPlatformContext } from './power-platform-context.js';
+import { API_VERSION, POWER_PLATFORM, collectionFailure, collectorContext, fixture } from './collector-context.js';
 
 const LIST = '/environmentmanagement/environmentGroups';
 const PROD = '6e0a3f2c-1d4b-4a8e-9c1f-2b3d4e5f6a71';
@@ -40,7 +39,7 @@ describe('environment groups collector', () => {
       .get(assignments(DEV))
       .query(ASSIGNMENTS_QUERY)
       .reply(404, { error: { code: 'NotFound', message: 'No policy is assigned to this environment group.' } });
-    const { ctx, progress } = powerPlatformContext();
+    const { ctx, progress } = collectorContext();
     const evidence = await createEnvironmentGroupsCollector({ assignmentConcurrency: 1 }).collect(ctx);
 
     expect(environmentGroupsEvidenceSchema.safeParse(evidence).success).toBe(true);
@@ -75,7 +74,7 @@ describe('environment groups collector', () => {
       .get(assignments(PROD))
       .query({ ...ASSIGNMENTS_QUERY, $skiptoken: '2' })
       .reply(200, { value: [{ policyId: 'p2', ruleSetCount: 4 }, { policyId: 'p1', ruleSetCount: 0 }] });
-    const { ctx } = powerPlatformContext();
+    const { ctx } = collectorContext();
     const evidence = await createEnvironmentGroupsCollector().collect(ctx);
     expect(evidence.groups[0]).toMatchObject({ ruleSetCount: 6, policyIds: ['p1', 'p2'] });
   });
@@ -85,7 +84,7 @@ describe('environment groups collector', () => {
     ['an empty list', () => nock(POWER_PLATFORM).get(LIST).query(API_VERSION).reply(200, { value: [] })],
   ])('reads %s as no groups, with no assignment request', async (_name, reply) => {
     reply();
-    const { ctx } = powerPlatformContext();
+    const { ctx } = collectorContext();
     expect(await createEnvironmentGroupsCollector().collect(ctx)).toEqual({ groups: [] });
     expect(ctx.http.stats).toMatchObject({ requests: 1, pages: 1 });
   });
@@ -99,7 +98,7 @@ describe('environment groups collector', () => {
       .query(API_VERSION)
       .reply(200, ONE_GROUP);
     oneGroup();
-    const { ctx, sleeps } = powerPlatformContext();
+    const { ctx, sleeps } = collectorContext();
     const evidence = await createEnvironmentGroupsCollector().collect(ctx);
     expect(evidence.groups.map((g) => g.id)).toEqual([PROD]);
     expect(sleeps[0]).toBe(4000);
@@ -109,7 +108,7 @@ describe('environment groups collector', () => {
   it('retries a 5xx, then succeeds', async () => {
     nock(POWER_PLATFORM).get(LIST).query(API_VERSION).reply(503, 'Service Unavailable').get(LIST).query(API_VERSION).reply(200, ONE_GROUP);
     nock(POWER_PLATFORM).get(assignments(PROD)).query(ASSIGNMENTS_QUERY).reply(500).get(assignments(PROD)).query(ASSIGNMENTS_QUERY).reply(200, fixture('environment-group-assignments.json') as nock.Body);
-    const { ctx, sleeps } = powerPlatformContext();
+    const { ctx, sleeps } = collectorContext();
     const evidence = await createEnvironmentGroupsCollector().collect(ctx);
     expect(evidence.groups[0]?.ruleSetCount).toBe(3);
     expect(sleeps.length).toBeGreaterThanOrEqual(2);
@@ -118,7 +117,7 @@ describe('environment groups collector', () => {
 
   it('403 makes the evidence unavailable and names the missing permission', async () => {
     nock(POWER_PLATFORM).get(LIST).query(API_VERSION).reply(403, { error: { code: 'Forbidden', message: 'The caller is not authorized.' } });
-    const { ctx } = powerPlatformContext();
+    const { ctx } = collectorContext();
     const error = await collectionFailure(createEnvironmentGroupsCollector().collect(ctx));
     expect(error).toMatchObject({ status: 'unavailable', code: 'PPMAT_E_HTTP_FORBIDDEN' });
     expect(error.message).toMatch(/answered 403: the identity lacks the Power Platform API permission \(admin consent\) or the Power Platform Administrator role\. The API said: Forbidden: The caller is not authorized\./);
@@ -131,7 +130,7 @@ describe('environment groups collector', () => {
     ['a nextLink that is not a string', JSON.stringify({ value: [], '@odata.nextLink': 3 }), /@odata\.nextLink/],
   ])('reports %s as a malformed response', async (_name, body, message) => {
     nock(POWER_PLATFORM).get(LIST).query(API_VERSION).reply(200, body, { 'Content-Type': 'application/json' });
-    const { ctx } = powerPlatformContext();
+    const { ctx } = collectorContext();
     const error = await collectionFailure(createEnvironmentGroupsCollector().collect(ctx));
     expect(error).toMatchObject({ status: 'error', code: 'PPMAT_E_MALFORMED_RESPONSE' });
     expect(error.message).toMatch(message);
@@ -145,7 +144,7 @@ describe('environment groups collector', () => {
       .get(assignments(PROD))
       .query(ASSIGNMENTS_QUERY)
       .reply(200, { value: [{ policyId: 'p1' }] });
-    const { ctx } = powerPlatformContext();
+    const { ctx } = collectorContext();
     const error = await collectionFailure(createEnvironmentGroupsCollector().collect(ctx));
     expect(error.code).toBe('PPMAT_E_MALFORMED_RESPONSE');
     expect(error.message).toContain(`${assignments(PROD)}?api-version=2024-10-01&includeRuleSetCounts=true`);
