@@ -18,12 +18,9 @@ import { CollectionError } from '../collectors/types.js';
 import { GraphBearerMiddleware } from './graph-auth.js';
 import { GraphPageOption, GraphTransportError, PpmatGraphMiddleware } from './graph-middleware.js';
 import { GRAPH_API_VERSION } from './graph-permissions.js';
-import { createHostLimiter, type HostLimiter } from './host-limiter.js';
-import { DEFAULT_BASE_DELAY_MS, DEFAULT_MAX_BACKOFF_MS, DEFAULT_MAX_PAGES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from './http-client.js';
 import { malformedError } from './http-errors.js';
 import { redactUrl } from './redact.js';
-import type { RetryPolicyOptions } from './retry-policy.js';
-import { abortableSleep, type Sleep } from './sleep.js';
+import { resolveRetryPolicy, type RetryPolicy, type RetryPolicyOptions } from './retry-policy.js';
 import type { HttpStats } from './types.js';
 
 export interface GraphListOptions {
@@ -61,42 +58,22 @@ export interface GraphClientOptions extends RetryPolicyOptions {
   log: Logger;
 }
 
-interface Settings {
+interface Settings extends RetryPolicy {
   baseUrl: string;
   scope: string;
   provider: TokenCredentialAuthenticationProvider;
   log: Logger;
-  timeoutMs: number;
-  maxRetries: number;
-  maxBackoffMs: number;
-  baseDelayMs: number;
-  maxPages: number;
-  sleep: Sleep;
-  random: () => number;
-  now: () => number;
-  limiter: HostLimiter;
 }
 
 /** Creates the Graph client of one tenant. */
 export function createGraphClient(options: GraphClientOptions): PpmatGraphClient {
-  const sleep = options.sleep ?? abortableSleep;
-  const now = options.now ?? Date.now;
   const settings: Settings = {
+    ...resolveRetryPolicy(options),
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     scope: options.scope,
     // The provider asks the credential on every request; @azure/identity credentials cache tokens themselves.
     provider: new TokenCredentialAuthenticationProvider(options.credential, { scopes: [options.scope] }),
     log: 'component' in options.log.bindings() ? options.log : options.log.child({ component: 'graph' }),
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
-    maxBackoffMs: options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS,
-    baseDelayMs: options.baseDelayMs ?? DEFAULT_BASE_DELAY_MS,
-    maxPages: options.maxPages ?? DEFAULT_MAX_PAGES,
-    sleep,
-    random: options.random ?? Math.random,
-    now,
-    // Share the tenant's limiter (tenant-targets.ts) so Graph and the admin APIs count against one per-host budget.
-    limiter: options.hostLimiter ?? createHostLimiter({ sleep, now, ...(options.maxConcurrencyPerHost ? { maxConcurrency: options.maxConcurrencyPerHost } : {}) }),
   };
   return buildClient(settings, { requests: 0, retries: 0, throttled: 0, throttledMs: 0, bytes: 0, pages: 0 });
 }

@@ -11,19 +11,12 @@ import { assertSameApiHost } from './api-host.js';
 import { fullJitterDelayMs, parseRetryAfterMs } from './backoff.js';
 import { malformedError, statusError } from './http-errors.js';
 import { redactUrl } from './redact.js';
-import { createHostLimiter, type HostLimiter } from './host-limiter.js';
-import { isHostThrottle, type RetryPolicyOptions } from './retry-policy.js';
-import { abortableSleep, abortedError, type Sleep } from './sleep.js';
+import { isHostThrottle, resolveRetryPolicy, type RetryPolicy, type RetryPolicyOptions } from './retry-policy.js';
+import { abortedError } from './sleep.js';
 import { createTokenCache, type TokenCache } from './token-cache.js';
 import type { ApiSurface, HttpClient, HttpResponse, HttpStats, RequestOptions } from './types.js';
 import { nextLinkOf, pageValue } from './pagination.js';
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
-export const DEFAULT_MAX_RETRIES = 5;
-export const DEFAULT_MAX_BACKOFF_MS = 30_000;
-export const DEFAULT_BASE_DELAY_MS = 500;
-/** A guard, not a limit anyone should reach: no admin list has this many pages. */
-export const DEFAULT_MAX_PAGES = 100_000;
 
 export interface HttpClientOptions extends RetryPolicyOptions {
   /** Base URL of each API surface (cloud profile, overridable by config; the simulator's URL in demos). */
@@ -43,20 +36,11 @@ export interface PpmatHttpClient extends HttpClient {
   scoped(): PpmatHttpClient;
 }
 
-interface Settings {
+interface Settings extends RetryPolicy {
   baseUrls: Record<ApiSurface, string>;
   log: Logger;
-  timeoutMs: number;
-  maxRetries: number;
-  maxBackoffMs: number;
-  baseDelayMs: number;
-  maxPages: number;
   userAgent: string;
-  sleep: Sleep;
-  random: () => number;
-  now: () => number;
   tokens: TokenCache;
-  limiter: HostLimiter;
   axios: AxiosInstance;
 }
 
@@ -67,23 +51,14 @@ type Outcome =
 
 /** Creates the HTTP client for one tenant. Nothing here is global: every dependency comes in through `options`. */
 export function createHttpClient(options: HttpClientOptions): PpmatHttpClient {
-  const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? abortableSleep;
+  const policy = resolveRetryPolicy(options);
   const settings: Settings = {
+    ...policy,
     baseUrls: options.baseUrls,
     // Callers often pass a logger that already names the component; do not bind it twice.
     log: 'component' in options.log.bindings() ? options.log : options.log.child({ component: 'http' }),
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
-    maxBackoffMs: options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS,
-    baseDelayMs: options.baseDelayMs ?? DEFAULT_BASE_DELAY_MS,
-    maxPages: options.maxPages ?? DEFAULT_MAX_PAGES,
     userAgent: options.userAgent ?? 'ppmat',
-    sleep,
-    random: options.random ?? Math.random,
-    now,
-    tokens: options.tokens ?? createTokenCache({ credential: options.credential, scopes: options.scopes, now }),
-    limiter: options.hostLimiter ?? createHostLimiter({ sleep, now, ...(options.maxConcurrencyPerHost ? { maxConcurrency: options.maxConcurrencyPerHost } : {}) }),
+    tokens: options.tokens ?? createTokenCache({ credential: options.credential, scopes: options.scopes, now: policy.now }),
     axios: axios.create({ adapter: 'http' }),
   };
   return buildClient(settings);
