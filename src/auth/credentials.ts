@@ -8,7 +8,9 @@
 import {
   ClientCertificateCredential,
   ClientSecretCredential,
+  DefaultAzureCredential,
   ManagedIdentityCredential,
+  WorkloadIdentityCredential,
   type AccessToken,
   type TokenCredential,
 } from '@azure/identity';
@@ -40,6 +42,10 @@ export type CredentialConfig =
   | { kind: 'clientSecret'; tenantId: string; clientId: string; clientSecret: string }
   | { kind: 'clientCertificate'; tenantId: string; clientId: string; certificatePath: string; certificatePassword?: string }
   | { kind: 'managedIdentity'; clientId?: string }
+  /** Workload identity federation (e.g. AKS): a federated token file instead of a secret. */
+  | { kind: 'workloadIdentity'; tenantId: string; clientId?: string; tokenFilePath?: string }
+  /** @azure/identity's chain (environment, workload identity, managed identity, Azure CLI, ...): for operators who already use it. */
+  | { kind: 'default'; tenantId: string; managedIdentityClientId?: string }
   | { kind: 'static'; token: string };
 
 export interface CreateCredentialOptions {
@@ -64,6 +70,19 @@ export function createCredential(config: CredentialConfig, options: CreateCreden
       );
     case 'managedIdentity':
       return config.clientId ? new ManagedIdentityCredential({ clientId: config.clientId, ...identityOptions }) : new ManagedIdentityCredential(identityOptions);
+    case 'workloadIdentity':
+      return new WorkloadIdentityCredential({
+        tenantId: config.tenantId,
+        ...(config.clientId ? { clientId: config.clientId } : {}),
+        ...(config.tokenFilePath ? { tokenFilePath: config.tokenFilePath } : {}),
+        ...identityOptions,
+      });
+    case 'default':
+      return new DefaultAzureCredential({
+        tenantId: config.tenantId,
+        ...(config.managedIdentityClientId ? { managedIdentityClientId: config.managedIdentityClientId } : {}),
+        ...identityOptions,
+      });
     case 'static':
       return new StaticTokenCredential(config.token);
   }

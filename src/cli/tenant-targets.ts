@@ -167,6 +167,15 @@ async function resolveCredential(tenant: TenantConfig, env: NodeJS.ProcessEnv): 
       };
     case 'managedIdentity':
       return { kind: 'managedIdentity', ...(c.clientId ? { clientId: c.clientId } : {}) };
+    case 'workloadIdentity':
+      return {
+        kind: 'workloadIdentity',
+        tenantId: tenant.id,
+        ...(c.clientId ? { clientId: c.clientId } : {}),
+        ...(c.tokenFilePath ? { tokenFilePath: c.tokenFilePath } : {}),
+      };
+    case 'default':
+      return { kind: 'default', tenantId: tenant.id, ...(c.managedIdentityClientId ? { managedIdentityClientId: c.managedIdentityClientId } : {}) };
     case 'static':
       return { kind: 'static', token: fromEnv(c.tokenEnv) };
   }

@@ -43,6 +43,17 @@ export const credentialSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ kind: z.literal('managedIdentity'), clientId: z.string().min(1).optional() }),
   z.strictObject({
+    /** Workload identity federation: AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE are used when these are omitted. */
+    kind: z.literal('workloadIdentity'),
+    clientId: z.string().min(1).optional(),
+    tokenFilePath: z.string().min(1).optional(),
+  }),
+  z.strictObject({
+    /** @azure/identity's DefaultAzureCredential chain. */
+    kind: z.literal('default'),
+    managedIdentityClientId: z.string().min(1).optional(),
+  }),
+  z.strictObject({
     kind: z.literal('static'),
     /** The name of the environment variable that holds a bearer token (test rigs). */
     tokenEnv: z.string().min(1),

@@ -1,4 +1,4 @@
-import { ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential } from '@azure/identity';
+import { ClientCertificateCredential, ClientSecretCredential, DefaultAzureCredential, ManagedIdentityCredential, WorkloadIdentityCredential } from '@azure/identity';
 import { describe, expect, it } from 'vitest';
 import { createCredential, STATIC_TOKEN_LIFETIME_MS, StaticTokenCredential } from '../../src/auth/credentials.js';
 
@@ -19,6 +19,8 @@ describe('createCredential', () => {
     [{ kind: 'clientCertificate', tenantId: 't', clientId: 'c', certificatePath: '/nonexistent.pem' } as const, ClientCertificateCredential],
     [{ kind: 'managedIdentity' } as const, ManagedIdentityCredential],
     [{ kind: 'managedIdentity', clientId: 'c' } as const, ManagedIdentityCredential],
+    [{ kind: 'workloadIdentity', tenantId: 't', clientId: 'c', tokenFilePath: '/var/run/secrets/token' } as const, WorkloadIdentityCredential],
+    [{ kind: 'default', tenantId: 't' } as const, DefaultAzureCredential],
     [{ kind: 'static', token: 'x' } as const, StaticTokenCredential],
   ])('%j', (config, type) => {
     expect(createCredential(config, { authorityHost: 'https://login.microsoftonline.us' })).toBeInstanceOf(type);

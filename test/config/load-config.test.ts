@@ -61,6 +61,14 @@ describe('loadConfig', () => {
   });
 
   it.each([
+    ['workloadIdentity', '      kind: workloadIdentity\n      clientId: c\n      tokenFilePath: /var/run/secrets/azure/tokens/azure-identity-token'],
+    ['default', '      kind: default'],
+  ])('accepts a %s credential', async (_kind, credential) => {
+    const { config } = await withFile(`tenants:\n  - id: t1\n    credential:\n${credential}\n`);
+    expect(config.tenants[0]!.credential.kind).toBe(_kind);
+  });
+
+  it.each([
     ['an unknown key, with its line', 'dataDir: x\ndemo:\n  profil: capable\n', /ppmat\.yaml: line 3, demo\.profil: unknown key/],
     ['a bad cron expression', 'demo:\n  schedule: "every night"\n', /ppmat\.yaml: line 2, demo\.schedule: is not a valid cron expression/],
     ['a bad time zone', 'demo:\n  timezone: Mars/Olympus\n', /ppmat\.yaml: line 2, demo\.timezone: is not an IANA time zone/],
