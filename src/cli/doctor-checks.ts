@@ -1,11 +1,12 @@
 /**
  * `ppmat doctor` checks: can this tenant's identity get a token for every API audience,
- * does BAP accept it as an admin management application, and is every Graph endpoint
- * ppmat reads readable? Each failed check carries the exact fix, because these set-up
+ * does BAP accept it as an admin management application, does the Power Platform API
+ * answer it, and is every Graph endpoint ppmat reads readable? Each failed check carries the exact fix, because these set-up
  * mistakes otherwise only show up as *unavailable* evidence in a nightly scan.
  */
 import type { TokenCredential } from '@azure/identity';
 import type { CloudProfile } from '../auth/clouds.js';
+import { ENVIRONMENT_GROUPS_PATH, NO_GROUPS_STATUSES } from '../collectors/environment-groups.collector.js';
 import { ENVIRONMENTS_PATH } from '../collectors/environments.collector.js';
 import { DIRECTORY_ROLES, roleFilteredPath } from '../collectors/directory-roles.js';
 import { CollectionError } from '../collectors/types.js';
@@ -66,6 +67,7 @@ export async function runDoctorChecks(deps: DoctorDeps): Promise<DoctorCheck[]> 
   const checks: DoctorCheck[] = [];
   for (const audience of TOKEN_AUDIENCES) checks.push(await tokenCheck(deps, audience.label, audience.surface));
   checks.push(await bapCheck(deps));
+  checks.push(await powerPlatformApiCheck(deps));
   for (const probe of GRAPH_PROBES) checks.push(await graphCheck(deps, probe));
   return checks;
 }
@@ -103,6 +105,32 @@ async function bapCheck(deps: DoctorDeps): Promise<DoctorCheck> {
         : failure.httpStatus === 401
           ? 'the token was rejected: check the tenant id and the bap scope of this cloud'
           : 'check that the BAP endpoint of this cloud is reachable from here';
+    return { name, ok: false, detail: failure.message, fix };
+  }
+}
+
+/** The Power Platform API (environment groups, Advisor): the identity must be a Power Platform administrator. */
+async function powerPlatformApiCheck(deps: DoctorDeps): Promise<DoctorCheck> {
+  const name = 'Power Platform API environment groups';
+  try {
+    const response = await deps.http.request<{ value?: unknown[] }>({
+      surface: 'powerPlatform',
+      url: ENVIRONMENT_GROUPS_PATH,
+      acceptStatus: [...NO_GROUPS_STATUSES],
+      ...(deps.signal ? { signal: deps.signal } : {}),
+    });
+    const count = Array.isArray(response.data?.value) ? response.data.value.length : 0;
+    return { name, ok: true, detail: `readable (${count} environment group${count === 1 ? '' : 's'} on the first page)` };
+  } catch (error) {
+    deps.signal?.throwIfAborted();
+    const failure = describe(error);
+    const app = deps.clientId ? `app ${deps.clientId}` : 'the app registration';
+    const fix =
+      failure.httpStatus === 403
+        ? `give ${app} the Power Platform Administrator role (Entra admin center > Roles and administrators), or the Power Platform API permission with admin consent`
+        : failure.httpStatus === 401
+          ? 'the token was rejected: check the tenant id and the powerPlatform scope of this cloud'
+          : 'check that the Power Platform API endpoint of this cloud is reachable from here';
     return { name, ok: false, detail: failure.message, fix };
   }
 }

@@ -36,7 +36,7 @@ function deps(overrides: Partial<DoctorDeps> = {}): DoctorDeps {
 }
 
 describe('runDoctorChecks', () => {
-  it('checks every audience, BAP and every Graph endpoint, with the fix of each failure', async () => {
+  it('checks every audience, BAP, the Power Platform API and every Graph endpoint, with the fix of each failure', async () => {
     const checks = await runDoctorChecks(deps());
     expect(checks.map((c) => [c.name, c.ok])).toEqual([
       ['token for bap/powerApps (https://service.powerapps.com/.default)', true],
@@ -44,6 +44,7 @@ describe('runDoctorChecks', () => {
       ['token for powerPlatform (https://api.powerplatform.com/.default)', true],
       ['token for graph (https://graph.microsoft.com/.default)', true],
       ['BAP admin environments list', false],
+      ['Power Platform API environment groups', false],
       ['Graph Conditional Access policies (Policy.Read.All)', false],
       ['Graph directory role assignments (RoleManagement.Read.Directory)', true],
       ['Graph PIM eligible assignments (RoleEligibilitySchedule.Read.Directory)', true],
@@ -54,6 +55,7 @@ describe('runDoctorChecks', () => {
     expect(byName['BAP admin environments list']?.fix).toBe(
       'register the app as a Power Platform admin management application: PUT https://api.bap.microsoft.com/providers/Microsoft.BusinessAppPlatform/adminApplications/3c2a9b1e-2222-4d5e-8f90-abcdefabcdef?api-version=2020-10-01 (as a Power Platform administrator) or New-PowerAppManagementApp -ApplicationId 3c2a9b1e-2222-4d5e-8f90-abcdefabcdef',
     );
+    expect(byName['Power Platform API environment groups']?.fix).toMatch(/^give app 3c2a9b1e-2222-4d5e-8f90-abcdefabcdef the Power Platform Administrator role/);
     expect(byName['Graph Conditional Access policies']?.fix).toMatch(/^grant app 3c2a9b1e-2222-4d5e-8f90-abcdefabcdef the Microsoft Graph application permission Policy\.Read\.All, then grant admin consent/);
     expect(checks.map((c) => `${c.detail} ${c.fix ?? ''}`).join('\n')).not.toContain('tok-7f3a9c');
   });

@@ -48,6 +48,7 @@ async function doctorAgainst(options: SimulatorOptions) {
         '    endpoints:',
         `      bap: ${simulator.url}`,
         `      graph: ${simulator.url}`,
+        `      powerPlatform: ${simulator.url}`,
         '    credential:',
         '      kind: static',
         '      tokenEnv: FABRIKAM_TOKEN',
@@ -66,10 +67,11 @@ describe('ppmat doctor', () => {
     const { code, stdout } = await cli('doctor', '--demo');
     expect(code).toBe(0);
     const lines = stdout.split('\n').filter((l) => /^[✓✗] /.test(l));
-    expect(lines).toHaveLength(9);
+    expect(lines).toHaveLength(10);
     expect(lines.every((l) => l.startsWith('✓ '))).toBe(true);
     expect(stdout).toMatch(/✓ token for graph \(https:\/\/graph\.microsoft\.com\/\.default\): obtained/);
     expect(stdout).toMatch(/✓ BAP admin environments list: readable/);
+    expect(stdout).toMatch(/✓ Power Platform API environment groups: readable/);
     expect(stdout).toMatch(/✓ Graph Conditional Access policies \(Policy\.Read\.All\): readable/);
     expect(stdout).toContain('All checks passed.');
     expect(stdout).not.toContain('ppmat-demo-token');
@@ -91,5 +93,13 @@ describe('ppmat doctor', () => {
     expect(stdout).toMatch(/✗ BAP admin environments list: PPMAT_E_HTTP_FORBIDDEN/);
     expect(stdout).toMatch(/fix: register the app as a Power Platform admin management application: PUT http:\/\/127\.0\.0\.1:\d+\/providers\/Microsoft\.BusinessAppPlatform\/adminApplications\/<client id>\?api-version=2020-10-01 .*New-PowerAppManagementApp/);
     expect(stdout).toContain('Some checks failed');
+  });
+
+  it('tells how to give the identity the Power Platform API when it answers 403', async () => {
+    const { code, stdout } = await doctorAgainst({ faults: { environmentGroups: { status: 403 } } });
+    expect(code).toBe(3);
+    expect(stdout).toMatch(/✓ BAP admin environments list: readable/);
+    expect(stdout).toMatch(/✗ Power Platform API environment groups: PPMAT_E_HTTP_FORBIDDEN/);
+    expect(stdout).toContain('fix: give the app registration the Power Platform Administrator role');
   });
 });
