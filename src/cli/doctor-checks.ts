@@ -89,67 +89,80 @@ function credentialFix(): string {
   return 'check the tenant credential in the configuration (tenant id, client id, secret or certificate) and that the app registration exists in this tenant';
 }
 
-async function bapCheck(deps: DoctorDeps): Promise<DoctorCheck> {
-  const name = 'BAP admin environments list';
+/**
+ * One endpoint probe: `read` returns what was seen; a failure becomes a ✗ with the fix that
+ * `fixFor` gives for its HTTP status (403 and 401 need different fixes; anything else is reach).
+ */
+async function probe(
+  deps: DoctorDeps,
+  name: string,
+  read: () => Promise<string>,
+  fixFor: (httpStatus: number | undefined) => string,
+): Promise<DoctorCheck> {
   try {
-    const response = await deps.http.request<{ value?: unknown[] }>({ surface: 'bap', url: ENVIRONMENTS_PATH, ...(deps.signal ? { signal: deps.signal } : {}) });
-    const count = Array.isArray(response.data?.value) ? response.data.value.length : 0;
-    return { name, ok: true, detail: `readable (${count} environments on the first page)` };
+    return { name, ok: true, detail: await read() };
   } catch (error) {
     deps.signal?.throwIfAborted();
     const failure = describe(error);
-    const clientId = deps.clientId ?? '<client id>';
-    const fix =
-      failure.httpStatus === 403
-        ? `register the app as a Power Platform admin management application: PUT ${deps.endpoints.baseUrls.bap}/providers/Microsoft.BusinessAppPlatform/adminApplications/${clientId}?api-version=2020-10-01 (as a Power Platform administrator) or New-PowerAppManagementApp -ApplicationId ${clientId}`
-        : failure.httpStatus === 401
-          ? 'the token was rejected: check the tenant id and the bap scope of this cloud'
-          : 'check that the BAP endpoint of this cloud is reachable from here';
-    return { name, ok: false, detail: failure.message, fix };
+    return { name, ok: false, detail: failure.message, fix: fixFor(failure.httpStatus) };
   }
+}
+
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+const signalOf = (deps: DoctorDeps) => (deps.signal ? { signal: deps.signal } : {});
+const appName = (deps: DoctorDeps) => (deps.clientId ? `app ${deps.clientId}` : 'the app registration');
+
+function bapCheck(deps: DoctorDeps): Promise<DoctorCheck> {
+  const clientId = deps.clientId ?? '<client id>';
+  return probe(
+    deps,
+    'BAP admin environments list',
+    async () => {
+      const response = await deps.http.request<{ value?: unknown[] }>({ surface: 'bap', url: ENVIRONMENTS_PATH, ...signalOf(deps) });
+      return `readable (${plural(Array.isArray(response.data?.value) ? response.data.value.length : 0, 'environment')} on the first page)`;
+    },
+    (status) =>
+      status === 403
+        ? `register the app as a Power Platform admin management application: PUT ${deps.endpoints.baseUrls.bap}/providers/Microsoft.BusinessAppPlatform/adminApplications/${clientId}?api-version=2020-10-01 (as a Power Platform administrator) or New-PowerAppManagementApp -ApplicationId ${clientId}`
+        : status === 401
+          ? 'the token was rejected: check the tenant id and the bap scope of this cloud'
+          : 'check that the BAP endpoint of this cloud is reachable from here',
+  );
 }
 
 /** The Power Platform API (environment groups, Advisor): the identity must be a Power Platform administrator. */
-async function powerPlatformApiCheck(deps: DoctorDeps): Promise<DoctorCheck> {
-  const name = 'Power Platform API environment groups';
-  try {
-    const response = await deps.http.request<{ value?: unknown[] }>({
-      surface: 'powerPlatform',
-      url: ENVIRONMENT_GROUPS_PATH,
-      acceptStatus: [...NO_GROUPS_STATUSES],
-      ...(deps.signal ? { signal: deps.signal } : {}),
-    });
-    const count = Array.isArray(response.data?.value) ? response.data.value.length : 0;
-    return { name, ok: true, detail: `readable (${count} environment group${count === 1 ? '' : 's'} on the first page)` };
-  } catch (error) {
-    deps.signal?.throwIfAborted();
-    const failure = describe(error);
-    const app = deps.clientId ? `app ${deps.clientId}` : 'the app registration';
-    const fix =
-      failure.httpStatus === 403
-        ? `give ${app} the Power Platform Administrator role (Entra admin center > Roles and administrators), or the Power Platform API permission with admin consent`
-        : failure.httpStatus === 401
+function powerPlatformApiCheck(deps: DoctorDeps): Promise<DoctorCheck> {
+  return probe(
+    deps,
+    'Power Platform API environment groups',
+    async () => {
+      const response = await deps.http.request<{ value?: unknown[] }>({
+        surface: 'powerPlatform',
+        url: ENVIRONMENT_GROUPS_PATH,
+        acceptStatus: [...NO_GROUPS_STATUSES],
+        ...signalOf(deps),
+      });
+      return `readable (${plural(Array.isArray(response.data?.value) ? response.data.value.length : 0, 'environment group')} on the first page)`;
+    },
+    (status) =>
+      status === 403
+        ? `give ${appName(deps)} the Power Platform Administrator role (Entra admin center > Roles and administrators), or the Power Platform API permission with admin consent`
+        : status === 401
           ? 'the token was rejected: check the tenant id and the powerPlatform scope of this cloud'
-          : 'check that the Power Platform API endpoint of this cloud is reachable from here';
-    return { name, ok: false, detail: failure.message, fix };
-  }
+          : 'check that the Power Platform API endpoint of this cloud is reachable from here',
+  );
 }
 
-async function graphCheck(deps: DoctorDeps, probe: (typeof GRAPH_PROBES)[number]): Promise<DoctorCheck> {
-  const name = `Graph ${probe.label} (${probe.permission})`;
-  try {
-    const items = await deps.graph.firstPage(probe.path, deps.signal ? { signal: deps.signal } : {});
-    return { name, ok: true, detail: `readable (${items.length} on the first page)` };
-  } catch (error) {
-    deps.signal?.throwIfAborted();
-    const failure = describe(error);
-    const app = deps.clientId ? `app ${deps.clientId}` : 'the app registration';
-    const fix =
-      failure.httpStatus === 403
-        ? `grant ${app} the Microsoft Graph application permission ${probe.permission}, then grant admin consent (Entra admin center > App registrations > API permissions)`
-        : 'check that the Graph endpoint of this cloud is reachable from here';
-    return { name, ok: false, detail: failure.message, fix };
-  }
+function graphCheck(deps: DoctorDeps, graphProbe: (typeof GRAPH_PROBES)[number]): Promise<DoctorCheck> {
+  return probe(
+    deps,
+    `Graph ${graphProbe.label} (${graphProbe.permission})`,
+    async () => `readable (${(await deps.graph.firstPage(graphProbe.path, signalOf(deps))).length} on the first page)`,
+    (status) =>
+      status === 403
+        ? `grant ${appName(deps)} the Microsoft Graph application permission ${graphProbe.permission}, then grant admin consent (Entra admin center > App registrations > API permissions)`
+        : 'check that the Graph endpoint of this cloud is reachable from here',
+  );
 }
 
 function describe(error: unknown): { message: string; httpStatus: number | undefined } {

@@ -5,9 +5,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/program.js';
+import { runPpmat } from '../support/cli-harness.js';
 import { startSimulator, type SimulatorOptions } from '../../src/simulator/server.js';
 
 let dir: string;
@@ -21,19 +20,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function stream(): NodeJS.WriteStream & { text(): string } {
-  const s = new PassThrough();
-  let text = '';
-  s.on('data', (d: Buffer) => (text += d.toString()));
-  return Object.assign(s as unknown as NodeJS.WriteStream, { isTTY: false, text: () => text });
-}
-
-async function cli(...args: string[]) {
-  const stdout = stream();
-  const stderr = stream();
-  const code = await runCli(['node', 'ppmat', ...args], { stdout, stderr, env, cwd: dir, signal: new AbortController().signal });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
+const cli = (...args: string[]) => runPpmat(args, { env, cwd: dir });
 
 /** Doctor of a configured tenant whose admin APIs are a simulator (with faults). */
 async function doctorAgainst(options: SimulatorOptions) {

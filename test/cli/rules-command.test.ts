@@ -2,9 +2,8 @@
 import { cp, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/program.js';
+import { runPpmat } from '../support/cli-harness.js';
 import { RULES_DIR } from '../../src/store/paths.js';
 
 let dir: string;
@@ -17,12 +16,8 @@ afterEach(async () => {
 });
 
 async function rulesTest() {
-  const out = new PassThrough();
-  let text = '';
-  out.on('data', (d: Buffer) => (text += d.toString()));
-  const stream = Object.assign(out as unknown as NodeJS.WriteStream, { isTTY: false });
-  const code = await runCli(['node', 'ppmat', 'rules', 'test', '--dir', dir], { stdout: stream, stderr: stream, env: {}, cwd: dir, signal: new AbortController().signal });
-  return { code, text };
+  const { code, stdout, stderr } = await runPpmat(['rules', 'test', '--dir', dir], { env: {}, cwd: dir });
+  return { code, text: stdout + stderr };
 }
 
 async function edit(file: string, from: string, to: string) {
