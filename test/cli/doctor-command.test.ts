@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runPpmat } from '../support/cli-harness.js';
+import { FABRIKAM_TOKEN, runPpmat, simulatorTenantConfig } from '../support/cli-harness.js';
 import { startSimulator, type SimulatorOptions } from '../../src/simulator/server.js';
 
 let dir: string;
@@ -26,23 +26,8 @@ const cli = (...args: string[]) => runPpmat(args, { env, cwd: dir });
 async function doctorAgainst(options: SimulatorOptions) {
   const simulator = await startSimulator(options);
   try {
-    await writeFile(
-      path.join(dir, 'ppmat.yaml'),
-      [
-        'tenants:',
-        `  - id: ${simulator.tenantId}`,
-        '    displayName: Fabrikam',
-        '    endpoints:',
-        `      bap: ${simulator.url}`,
-        `      graph: ${simulator.url}`,
-        `      powerPlatform: ${simulator.url}`,
-        '    credential:',
-        '      kind: static',
-        '      tokenEnv: FABRIKAM_TOKEN',
-        '',
-      ].join('\n'),
-    );
-    env.FABRIKAM_TOKEN = 'token-from-the-environment';
+    await writeFile(path.join(dir, 'ppmat.yaml'), simulatorTenantConfig(simulator));
+    env.FABRIKAM_TOKEN = FABRIKAM_TOKEN;
     return await cli('doctor');
   } finally {
     await simulator.close();
@@ -71,7 +56,7 @@ describe('ppmat doctor', () => {
     expect(stdout).toMatch(/✗ Graph PIM eligible assignments \(RoleEligibilitySchedule\.Read\.Directory\): PPMAT_E_HTTP_FORBIDDEN: .*403/);
     expect(stdout).toContain('fix: grant the app registration the Microsoft Graph application permission RoleEligibilitySchedule.Read.Directory, then grant admin consent');
     expect(stdout).toContain('fix: grant the app registration the Microsoft Graph application permission RoleAssignmentSchedule.Read.Directory, then grant admin consent');
-    expect(stdout).not.toContain('token-from-the-environment');
+    expect(stdout).not.toContain(FABRIKAM_TOKEN);
   });
 
   it('tells how to register the app with BAP when BAP answers 403', async () => {

@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runPpmat } from '../support/cli-harness.js';
+import { FABRIKAM_TOKEN, runPpmat, simulatorTenantConfig } from '../support/cli-harness.js';
 import { openDatabase } from '../../src/store/database.js';
 import pino from 'pino';
 import { startSimulator, type SimulatorOptions } from '../../src/simulator/server.js';
@@ -83,23 +83,8 @@ describe('ppmat scan', () => {
     async function configuredScan(simulatorOptions: SimulatorOptions, attestations = '') {
       const simulator = await startSimulator(simulatorOptions);
       try {
-        await writeFile(
-          path.join(dir, 'ppmat.yaml'),
-          [
-            'tenants:',
-            `  - id: ${simulator.tenantId}`,
-            '    displayName: Fabrikam',
-            '    endpoints:',
-            `      bap: ${simulator.url}`,
-            `      powerPlatform: ${simulator.url}`,
-            `      graph: ${simulator.url}`,
-            '    credential:',
-            '      kind: static',
-            '      tokenEnv: FABRIKAM_TOKEN',
-            attestations,
-          ].join('\n'),
-        );
-        env.FABRIKAM_TOKEN = 'token-from-the-environment';
+        await writeFile(path.join(dir, 'ppmat.yaml'), simulatorTenantConfig(simulator, attestations));
+        env.FABRIKAM_TOKEN = FABRIKAM_TOKEN;
         return { ...(await cli('scan', '--format', 'json')), simulatorRequests: simulator.requests() };
       } finally {
         await simulator.close();

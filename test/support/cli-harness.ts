@@ -17,3 +17,26 @@ export async function runPpmat(args: string[], options: { env: NodeJS.ProcessEnv
   const code = await runCli(['node', 'ppmat', ...args], { stdout, stderr, env: options.env, cwd: options.cwd, signal: new AbortController().signal });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
+
+/** The token a simulator-backed tenant reads from its environment variable (tests check it never leaks). */
+export const FABRIKAM_TOKEN = 'token-from-the-environment';
+
+/**
+ * A ppmat.yaml for a configured tenant "Fabrikam" whose admin APIs are a simulator at
+ * `url`, with a static token read from FABRIKAM_TOKEN; `extra` lines are appended under the tenant.
+ */
+export function simulatorTenantConfig(simulator: { tenantId: string; url: string }, extra = ''): string {
+  return [
+    'tenants:',
+    `  - id: ${simulator.tenantId}`,
+    '    displayName: Fabrikam',
+    '    endpoints:',
+    `      bap: ${simulator.url}`,
+    `      powerPlatform: ${simulator.url}`,
+    `      graph: ${simulator.url}`,
+    '    credential:',
+    '      kind: static',
+    '      tokenEnv: FABRIKAM_TOKEN',
+    extra,
+  ].join('\n');
+}
