@@ -15,6 +15,8 @@ export interface CloudProfile {
   authorityHost: string;
   baseUrls: Record<ApiSurface, string>;
   scopes: Record<ApiSurface, string>;
+  /** Dataverse requests go through this URL (see the HTTP client's `dataverseProxy`); none by default. */
+  dataverseProxy?: string;
 }
 
 /**
@@ -133,6 +135,7 @@ export interface EndpointOverrides {
   baseUrls?: Partial<Record<ApiSurface, string>>;
   scopes?: Partial<Record<ApiSurface, string>>;
   authorityHost?: string;
+  dataverseProxy?: string;
 }
 
 /** The endpoints to use: the cloud's profile with config overrides applied (trailing slashes of base URLs removed). */
@@ -146,5 +149,11 @@ export function resolveEndpoints(cloud: CloudName, overrides: EndpointOverrides 
   for (const [surface, scope] of Object.entries(overrides.scopes ?? {}) as [ApiSurface, string | undefined][]) {
     if (scope) scopes[surface] = scope;
   }
-  return { name: profile.name, authorityHost: overrides.authorityHost ?? profile.authorityHost, baseUrls, scopes };
+  return {
+    name: profile.name,
+    authorityHost: overrides.authorityHost ?? profile.authorityHost,
+    baseUrls,
+    scopes,
+    ...(overrides.dataverseProxy ? { dataverseProxy: overrides.dataverseProxy.replace(/\/+$/, '') } : {}),
+  };
 }

@@ -5,7 +5,7 @@
 import type { Logger, LevelWithSilent } from 'pino';
 import { createCollectors } from '../collectors/index.js';
 import { type ScanDeps, type ScanProgressEvent } from '../scheduler/run-scan.js';
-import type { Config } from '../config/config-schema.js';
+import type { Config, InventoryConfig } from '../config/config-schema.js';
 import { loadConfig } from '../config/load-config.js';
 import { PpmatError } from '../errors/catalogue.js';
 import { createLogger } from '../log/logger.js';
@@ -94,19 +94,20 @@ function checkAttestedCapabilities(config: Config, ruleSet: RuleSet, file: strin
 /** What a scan of `target` needs, from the app's parts. */
 export function scanDeps(
   app: App,
-  target: { createHttp: ScanDeps['createHttp']; createGraph: ScanDeps['createGraph'] },
+  target: { createHttp: ScanDeps['createHttp']; createGraph: ScanDeps['createGraph']; inventory: InventoryConfig },
   signal: AbortSignal,
   onProgress?: (event: ScanProgressEvent) => void,
 ): ScanDeps {
   return {
     store: app.store,
     ruleSet: app.ruleSet,
-    collectors: createCollectors(),
+    collectors: createCollectors({ inventory: target.inventory }),
     createHttp: target.createHttp,
     createGraph: target.createGraph,
     clock: () => new Date(),
     log: app.log.child({ component: 'scan' }),
     signal,
     ...(onProgress ? { onProgress } : {}),
+    inventoryFacts: { oversharedThreshold: target.inventory.oversharedThreshold, unusedDays: target.inventory.unusedDays },
   };
 }

@@ -8,7 +8,9 @@ import type { TokenCredential } from '@azure/identity';
 import type { CloudProfile } from '../auth/clouds.js';
 import { ENVIRONMENT_GROUPS_PATH, NO_GROUPS_STATUSES } from '../collectors/environment-groups.collector.js';
 import { ENVIRONMENTS_PATH } from '../collectors/environments.collector.js';
+import { DIRECTORY_OBJECTS_PERMISSION, directoryObjectPath } from '../collectors/directory-objects.js';
 import { DIRECTORY_ROLES, roleFilteredPath } from '../collectors/directory-roles.js';
+import { LICENCE_REFUSAL_PATTERN } from '../collectors/identity-governance.collector.js';
 import { CollectionError } from '../collectors/types.js';
 import type { GraphClient } from '../http/graph-client.js';
 import { GRAPH_PATHS, GRAPH_PERMISSIONS } from '../http/graph-permissions.js';
@@ -44,10 +46,12 @@ export const TOKEN_AUDIENCES: readonly { label: string; surface: ApiSurface }[] 
 /**
  * Graph probes: the endpoints the collectors read. The role endpoints are probed with the
  * collectors' `$filter` (Power Platform Administrator), because the directory provider
- * requires one on roleAssignments.
+ * requires one on roleAssignments. `licence` names what a licence refusal of the endpoint
+ * means, so its fix is not "grant the permission" when the permission is there.
  */
 const PROBE_ROLE = DIRECTORY_ROLES[0]!.templateId;
-export const GRAPH_PROBES: readonly { label: string; path: string; permission: string }[] = [
+const GOVERNANCE_LICENCE = 'a Microsoft Entra ID P2 or ID Governance licence (without it, ppmat reports this part of identity governance as unreadable)';
+export const GRAPH_PROBES: readonly { label: string; path: string; permission: string; licence?: string }[] = [
   { label: 'Conditional Access policies', path: GRAPH_PATHS.conditionalAccessPolicies, permission: GRAPH_PERMISSIONS[GRAPH_PATHS.conditionalAccessPolicies] },
   { label: 'directory role assignments', path: roleFilteredPath(GRAPH_PATHS.roleAssignments, PROBE_ROLE), permission: GRAPH_PERMISSIONS[GRAPH_PATHS.roleAssignments] },
   {
@@ -60,7 +64,29 @@ export const GRAPH_PROBES: readonly { label: string; path: string; permission: s
     path: roleFilteredPath(GRAPH_PATHS.roleAssignmentScheduleInstances, PROBE_ROLE),
     permission: GRAPH_PERMISSIONS[GRAPH_PATHS.roleAssignmentScheduleInstances],
   },
+  { label: 'organization', path: `${GRAPH_PATHS.organization}?$select=id`, permission: GRAPH_PERMISSIONS[GRAPH_PATHS.organization] },
+  {
+    label: 'access review definitions',
+    path: `${GRAPH_PATHS.accessReviewDefinitions}?$select=id`,
+    permission: GRAPH_PERMISSIONS[GRAPH_PATHS.accessReviewDefinitions],
+    licence: GOVERNANCE_LICENCE,
+  },
+  {
+    label: 'entitlement management access packages',
+    path: `${GRAPH_PATHS.accessPackages}?$select=id`,
+    permission: GRAPH_PERMISSIONS[GRAPH_PATHS.accessPackages],
+    licence: GOVERNANCE_LICENCE,
+  },
 ];
+
+/**
+ * Owner lookups (orphan detection) read single directory objects, not a list, so they are
+ * probed with the lookup of a made-up id: 404 proves the lookup is allowed (Graph checks the
+ * permission first), 403 that it is not. Not the nil GUID, which directories may refuse as
+ * an invalid identifier (400) instead of looking it up.
+ */
+export const OWNER_LOOKUP_PROBE_ID = '0d0c7012-9a7e-4b3c-8d5f-6e1f2a3b4c5d';
+export const OWNER_LOOKUP_PROBE = { label: 'directory object lookups (owners)', path: directoryObjectPath(OWNER_LOOKUP_PROBE_ID), permission: DIRECTORY_OBJECTS_PERMISSION };
 
 /** Runs every check in order; never throws for a failed check (only for cancellation). */
 export async function runDoctorChecks(deps: DoctorDeps): Promise<DoctorCheck[]> {
@@ -69,6 +95,7 @@ export async function runDoctorChecks(deps: DoctorDeps): Promise<DoctorCheck[]> 
   checks.push(await bapCheck(deps));
   checks.push(await powerPlatformApiCheck(deps));
   for (const probe of GRAPH_PROBES) checks.push(await graphCheck(deps, probe));
+  checks.push(await ownerLookupCheck(deps));
   return checks;
 }
 
@@ -97,14 +124,14 @@ async function probe(
   deps: DoctorDeps,
   name: string,
   read: () => Promise<string>,
-  fixFor: (httpStatus: number | undefined) => string,
+  fixFor: (httpStatus: number | undefined, message: string) => string,
 ): Promise<DoctorCheck> {
   try {
     return { name, ok: true, detail: await read() };
   } catch (error) {
     deps.signal?.throwIfAborted();
     const failure = describe(error);
-    return { name, ok: false, detail: failure.message, fix: fixFor(failure.httpStatus) };
+    return { name, ok: false, detail: failure.message, fix: fixFor(failure.httpStatus, failure.message) };
   }
 }
 
@@ -158,10 +185,34 @@ function graphCheck(deps: DoctorDeps, graphProbe: (typeof GRAPH_PROBES)[number])
     deps,
     `Graph ${graphProbe.label} (${graphProbe.permission})`,
     async () => `readable (${(await deps.graph.firstPage(graphProbe.path, signalOf(deps))).length} on the first page)`,
-    (status) =>
-      status === 403
-        ? `grant ${appName(deps)} the Microsoft Graph application permission ${graphProbe.permission}, then grant admin consent (Entra admin center > App registrations > API permissions)`
-        : 'check that the Graph endpoint of this cloud is reachable from here',
+    (status, message) =>
+      graphProbe.licence !== undefined && LICENCE_REFUSAL_PATTERN.test(message)
+        ? `the tenant lacks ${graphProbe.licence}`
+        : status === 403
+          ? graphPermissionFix(deps, graphProbe.permission)
+          : 'check that the Graph endpoint of this cloud is reachable from here',
+  );
+}
+
+function graphPermissionFix(deps: DoctorDeps, permission: string): string {
+  return `grant ${appName(deps)} the Microsoft Graph application permission ${permission}, then grant admin consent (Entra admin center > App registrations > API permissions)`;
+}
+
+function ownerLookupCheck(deps: DoctorDeps): Promise<DoctorCheck> {
+  const { label, path, permission } = OWNER_LOOKUP_PROBE;
+  return probe(
+    deps,
+    `Graph ${label} (${permission})`,
+    async () => {
+      try {
+        await deps.graph.request('GET', path, signalOf(deps));
+        return 'readable';
+      } catch (error) {
+        if (error instanceof CollectionError && error.details.httpStatus === 404) return 'readable (a lookup of an unknown id answered 404, as expected)';
+        throw error;
+      }
+    },
+    (status) => (status === 403 ? graphPermissionFix(deps, permission) : 'check that the Graph endpoint of this cloud is reachable from here'),
   );
 }
 

@@ -7,7 +7,7 @@ import { EXIT, isPpmatError } from '../errors/catalogue.js';
 import { doctorCommand } from './doctor.command.js';
 import { rulesTestCommand } from './rules.command.js';
 import { scanCommand, type CommandIo } from './scan.command.js';
-import { simulateCommand } from './simulate.command.js';
+import { parseFamiliesOption, parseLatencyOption, parsePositiveOption, parseRateOption, parseSizeOption, simulateCommand, type SimulateOptions } from './simulate.command.js';
 import { startCommand } from './start.command.js';
 
 const PROFILES = ['initial', 'defined', 'capable'] as const;
@@ -58,8 +58,18 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => void): Co
     .addOption(new Option('--profile <profile>', 'posture of the demo tenant').choices(PROFILES).default('defined'))
     .option('--port <port>', 'port to listen on (0: any free port)', (v) => Number.parseInt(v, 10), 0)
     .option('--seed <seed>', 'seed of the generated tenant', (v) => Number.parseInt(v, 10), 42)
-    .option('--environments <n>', 'number of environments', (v) => Number.parseInt(v, 10), 12)
-    .action(async (opts: { profile: (typeof PROFILES)[number]; port: number; seed: number; environments: number }) => {
+    .option('--environments <n>', 'number of environments (default 12; --size sets it too)', (v) => Number.parseInt(v, 10))
+    .option('--size <envs[,apps[,flows[,policies]]]>', 'tenant totals, e.g. 10000,100000,200000 (default 12 environments, 4 apps and 6 flows each)', parseSizeOption)
+    .option('--page-size <n>', 'items per page of the environment list (default 5; 100 above 100 environments)', parsePositiveOption)
+    .option('--inventory-page-size <n>', 'items per page of apps, flows, Dataverse rows, sites (default: --page-size, else 5; 100 above 1,000 apps or flows)', parsePositiveOption)
+    .option('--throttle <rps>', 'requests per second per token and host; over it 429 with Retry-After', parsePositiveOption)
+    .option('--burst <n>', 'requests allowed at once by the throttle (default: --throttle)', parsePositiveOption)
+    .option('--latency <ms>', 'delay before each answer: 50, or a range 20-80', parseLatencyOption)
+    .option('--fault-rate <0..1>', 'share of requests answered 500/503', parseRateOption)
+    .option('--timeout-rate <0..1>', 'share of requests never answered', parseRateOption)
+    .option('--malformed-rate <0..1>', 'share of requests answered 200 with a truncated body', parseRateOption)
+    .option('--forbidden <families>', 'endpoint families answered 403, comma-separated (e.g. powerPagesSites,dataverse)', parseFamiliesOption)
+    .action(async (opts: SimulateOptions) => {
       setExit(await simulateCommand(opts, io));
     });
 

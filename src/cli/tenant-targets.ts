@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { TokenCredential } from '@azure/identity';
 import { resolveEndpoints, type CloudProfile } from '../auth/clouds.js';
 import { createCredential, StaticTokenCredential, type CredentialConfig } from '../auth/credentials.js';
-import type { Config, TenantConfig } from '../config/config-schema.js';
+import { inventorySchema, type Config, type InventoryConfig, type TenantConfig } from '../config/config-schema.js';
 import { PpmatError } from '../errors/catalogue.js';
 import { createGraphClient, type GraphClient, type PpmatGraphClient } from '../http/graph-client.js';
 import { createHostLimiter, type HostLimiter } from '../http/host-limiter.js';
@@ -16,7 +16,7 @@ import { createHttpClient, type PpmatHttpClient } from '../http/http-client.js';
 import type { HttpClient, HttpStats } from '../http/types.js';
 import type { Attestation } from '../scoring/types.js';
 import { demoAttestations } from '../simulator/demo-attestations.js';
-import { simulatorEndpoints, startSimulator } from '../simulator/server.js';
+import { simulatorDataverseProxy, simulatorEndpoints, startSimulator } from '../simulator/server.js';
 import type { TenantRecord } from '../store/scan-repository.js';
 
 export interface TenantTarget {
@@ -29,6 +29,8 @@ export interface TenantTarget {
   /** The tenant's cloud endpoints and scopes, config overrides applied (for `ppmat doctor`). */
   endpoints: CloudProfile;
   credential: TokenCredential;
+  /** How the inventory is collected and judged. */
+  inventory: InventoryConfig;
   /** Stops what the target started (the demo simulator). */
   close(): Promise<void>;
 }
@@ -44,7 +46,7 @@ export async function demoTarget(config: Config, log: Logger, profile: DemoProfi
     throw new PpmatError('PPMAT_E_SIMULATOR', `the demo tenant could not start: ${(error as Error).message}`, { cause: error });
   }
   log.info({ url: simulator.url, profile, tenantId: simulator.tenantId }, 'demo tenant started');
-  const endpoints = resolveEndpoints('public', { baseUrls: simulatorEndpoints(simulator.url) });
+  const endpoints = resolveEndpoints('public', { baseUrls: simulatorEndpoints(simulator.url), dataverseProxy: simulatorDataverseProxy(simulator.url) });
   const credential = new StaticTokenCredential('ppmat-demo-token');
   const limiter = hostLimiter(config);
   const root = httpClient(config, endpoints, credential, log, limiter);
@@ -63,14 +65,17 @@ export async function demoTarget(config: Config, log: Logger, profile: DemoProfi
     createGraph: (stats) => graph.scoped(stats),
     endpoints,
     credential,
+    inventory: inventorySchema.parse({}),
     close: () => simulator.close(),
   };
 }
 
 /** A configured tenant: its credential (secrets read from env or file now), cloud endpoints and attestations. */
 export async function configuredTarget(config: Config, tenant: TenantConfig, log: Logger, env: NodeJS.ProcessEnv): Promise<TenantTarget> {
+  const { dataverse, ...baseUrls } = tenant.endpoints ?? {};
   const endpoints = resolveEndpoints(tenant.cloud, {
-    baseUrls: tenant.endpoints ?? {},
+    baseUrls,
+    ...(dataverse ? { dataverseProxy: dataverse } : {}),
     scopes: tenant.scopes ?? {},
     ...(tenant.authorityHost ? { authorityHost: tenant.authorityHost } : {}),
   });
@@ -98,6 +103,7 @@ export async function configuredTarget(config: Config, tenant: TenantConfig, log
     createGraph: (stats) => graph.scoped(stats),
     endpoints,
     credential,
+    inventory: tenant.inventory,
     close: async () => undefined,
   };
 }
@@ -120,6 +126,7 @@ function httpClient(config: Config, endpoints: CloudProfile, credential: TokenCr
     timeoutMs: config.http.timeoutMs,
     maxRetries: config.http.maxRetries,
     hostLimiter: limiter,
+    ...(endpoints.dataverseProxy ? { dataverseProxy: endpoints.dataverseProxy } : {}),
   });
 }
 

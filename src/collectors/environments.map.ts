@@ -58,6 +58,7 @@ export function mapEnvironment(raw: RawEnvironment): Environment {
     region: wireString(p.azureRegion) ?? wireString(raw.location),
     createdTime: wireString(p.createdTime),
     hasDataverse: wireString(p.linkedEnvironmentMetadata?.instanceUrl) !== null,
+    dataverseUrl: (wireString(p.linkedEnvironmentMetadata?.instanceApiUrl) ?? wireString(p.linkedEnvironmentMetadata?.instanceUrl))?.replace(/\/+$/, '') ?? null,
     securityGroupId: wireString(p.linkedEnvironmentMetadata?.securityGroupId),
     environmentGroupId: wireString(p.parentEnvironmentGroup?.id),
     protectionLevel,

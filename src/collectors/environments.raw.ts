@@ -27,6 +27,7 @@ export const rawEnvironmentSchema = z.looseObject({
     linkedEnvironmentMetadata: z
       .looseObject({
         instanceUrl: z.string().nullish(),
+        instanceApiUrl: z.string().nullish(),
         securityGroupId: z.string().nullish(),
       })
       .nullish(),

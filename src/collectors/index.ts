@@ -7,15 +7,36 @@ import { createConditionalAccessCollector } from './conditional-access.collector
 import { createDlpPoliciesCollector, type DlpPoliciesCollectorOptions } from './dlp-policies.collector.js';
 import { createEnvironmentGroupsCollector, type EnvironmentGroupsCollectorOptions } from './environment-groups.collector.js';
 import { createEnvironmentsCollector } from './environments.collector.js';
+import { createIdentityGovernanceCollector } from './identity-governance.collector.js';
+import { createOrganizationCollector } from './organization.collector.js';
 import { createPimSchedulesCollector } from './pim-schedules.collector.js';
 import { createRoleAssignmentsCollector } from './role-assignments.collector.js';
 import { createTenantIsolationCollector } from './tenant-isolation.collector.js';
 import { createTenantSettingsCollector } from './tenant-settings.collector.js';
 import type { Collector } from './types.js';
+import type { InventoryConfig } from '../config/config-schema.js';
+import { createInventoryCollector } from './inventory/inventory.collector.js';
+import { createSectionCollectors } from './inventory/sections.js';
+
+/** The inventory collector with its seven sections, set up from the tenant's inventory config. */
+function inventoryCollector(config: Partial<InventoryConfig>): Collector<'inventory'> {
+  return createInventoryCollector({
+    sections: createSectionCollectors({
+      ...(config.permissionConcurrency !== undefined ? { permissionConcurrency: config.permissionConcurrency } : {}),
+      ...(config.appPermissions !== undefined ? { appPermissions: config.appPermissions } : {}),
+      ...(config.flowPermissions !== undefined ? { flowPermissions: config.flowPermissions } : {}),
+    }),
+    ...(config.environmentConcurrency !== undefined ? { environmentConcurrency: config.environmentConcurrency } : {}),
+    ...(config.ownerRecheckDays !== undefined ? { ownerRecheckDays: config.ownerRecheckDays } : {}),
+    ...(config.lookUpOwners !== undefined ? { lookUpOwners: config.lookUpOwners } : {}),
+  });
+}
 
 export interface CollectorsOptions {
   dlpPolicies?: DlpPoliciesCollectorOptions;
   environmentGroups?: EnvironmentGroupsCollectorOptions;
+  /** The inventory's settings (config `tenants[].inventory`); the defaults when absent. */
+  inventory?: Partial<InventoryConfig>;
 }
 
 /**
@@ -35,6 +56,9 @@ export function createCollectors(options: CollectorsOptions = {}): Collector[] {
     createPimSchedulesCollector(),
     createEnvironmentGroupsCollector(options.environmentGroups),
     createAdvisorRecommendationsCollector(),
+    inventoryCollector(options.inventory ?? {}),
+    createOrganizationCollector(),
+    createIdentityGovernanceCollector(),
   ];
 }
 
@@ -44,6 +68,8 @@ export {
   createDlpPoliciesCollector,
   createEnvironmentGroupsCollector,
   createEnvironmentsCollector,
+  createIdentityGovernanceCollector,
+  createOrganizationCollector,
   createPimSchedulesCollector,
   createRoleAssignmentsCollector,
   createTenantIsolationCollector,

@@ -28,6 +28,29 @@ export interface CollectorContext {
   log: Logger;
   signal?: AbortSignal;
   onProgress?: (progress: CollectorProgress) => void;
+  /**
+   * Another collector's evidence of this scan, once collected. Rejects with an
+   * `unavailable` CollectionError (PPMAT_E_UPSTREAM_MISSING) when it was not, so the
+   * dependent evidence says why it is missing. The inventory reads the environments this way
+   * instead of listing them twice.
+   */
+  upstream?: <K extends EvidenceKey>(key: K) => Promise<EvidenceDataByKey[K]>;
+  /** Where collectors of large evidence store it piece by piece (see {@link PartitionStore}). */
+  partitions?: PartitionStore;
+  /** The scan's time. */
+  now?: Date;
+}
+
+/**
+ * Large evidence (the per-environment inventory) is stored one document at a time while it
+ * is collected, so it is never in memory at once, and read back from the last scan so
+ * unchanged items need no request.
+ */
+export interface PartitionStore {
+  /** The documents the tenant's last finished scan stored under these keys (missing keys are absent). */
+  previous(keys: readonly string[]): Promise<Map<string, unknown>>;
+  /** Stores a document of this scan under `key`; resolves to its sha256 once it is safe. */
+  put(key: string, doc: unknown): Promise<string>;
 }
 
 export interface Collector<K extends EvidenceKey = EvidenceKey> {

@@ -64,8 +64,12 @@ export type CredentialConfig = z.infer<typeof credentialSchema>;
 const bySurface = <T extends z.ZodType>(value: T) =>
   z.strictObject({ bap: value.optional(), powerApps: value.optional(), flow: value.optional(), powerPlatform: value.optional(), graph: value.optional() });
 
-/** Base URL of each API surface, overriding the cloud's. */
-export const endpointsSchema = bySurface(z.url());
+/**
+ * Base URL of each API surface, overriding the cloud's; `dataverse` sends every Dataverse
+ * request to `{dataverse}/{org-host}/path` (a gateway, or the simulator), the token still
+ * issued for the organization.
+ */
+export const endpointsSchema = bySurface(z.url()).extend({ dataverse: z.url().optional() });
 /** Token scope of each API surface, overriding the cloud's (sovereign clouds' audiences are not all confirmed). */
 export const scopesSchema = bySurface(z.string().min(1));
 
@@ -76,6 +80,26 @@ export const attestationSchema = z.strictObject({
   reason: z.string().min(1),
   expires: z.iso.date().or(z.iso.datetime()).optional(),
 });
+
+/** How the inventory is collected and judged (per tenant). */
+export const inventorySchema = z.strictObject({
+  /** Environments listed at once. */
+  environmentConcurrency: z.int().min(1).max(64).default(8),
+  /** Permission requests per environment at once. */
+  permissionConcurrency: z.int().min(1).max(64).default(8),
+  /** Read each app's and flow's permissions (sharing, shared with Everyone). */
+  appPermissions: z.boolean().default(true),
+  flowPermissions: z.boolean().default(true),
+  /** Look owners up in Entra ID (orphans). */
+  lookUpOwners: z.boolean().default(true),
+  /** Owners found existing are looked up again after this many days. */
+  ownerRecheckDays: z.number().min(0).default(7),
+  /** Shared with more users and groups than this is overshared. */
+  oversharedThreshold: z.int().min(0).default(100),
+  /** Not modified for more than this many days is unused. */
+  unusedDays: z.int().min(1).default(180),
+});
+export type InventoryConfig = z.infer<typeof inventorySchema>;
 
 export const tenantSchema = z.strictObject({
   id: guidOrDomain,
@@ -90,6 +114,7 @@ export const tenantSchema = z.strictObject({
   /** Entra ID authority, overriding the cloud's (e.g. https://login.microsoftonline.us). */
   authorityHost: z.url().optional(),
   attestations: z.array(attestationSchema).default([]),
+  inventory: inventorySchema.prefault({}),
 });
 export type TenantConfig = z.infer<typeof tenantSchema>;
 

@@ -49,6 +49,7 @@ export const ERRORS = {
     exitCode: EXIT.ok,
     httpStatus: 424,
   },
+  PPMAT_E_UPSTREAM_MISSING: { summary: 'A collector could not run because the evidence it builds on was not collected.', exitCode: EXIT.partial, httpStatus: 424 },
   PPMAT_E_MALFORMED_RESPONSE: { summary: 'The API answered with a body that is not the expected shape.', exitCode: EXIT.partial, httpStatus: 502 },
   PPMAT_E_ABORTED: { summary: 'The operation was cancelled.', exitCode: EXIT.interrupted, httpStatus: 499 },
   PPMAT_E_DB_CONNECT: { summary: 'The database could not be opened.', exitCode: EXIT.database, httpStatus: 503 },

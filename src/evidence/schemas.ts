@@ -25,6 +25,8 @@ import {
   type AdvisorRecommendationsEvidence,
   type EnvironmentGroupsEvidence,
 } from './governance.schemas.js';
+import { inventoryEvidenceSchema, type InventoryEvidence } from './inventory.schemas.js';
+import { identityGovernanceEvidenceSchema, organizationEvidenceSchema, type IdentityGovernanceEvidence, type OrganizationEvidence } from './identity.schemas.js';
 
 /** The evidence families this build collects. The key is also the name rules use in CEL. */
 export const EVIDENCE_KEYS = [
@@ -37,6 +39,9 @@ export const EVIDENCE_KEYS = [
   'pimSchedules',
   'environmentGroups',
   'advisorRecommendations',
+  'inventory',
+  'organization',
+  'identityGovernance',
 ] as const;
 export type EvidenceKey = (typeof EVIDENCE_KEYS)[number];
 
@@ -60,6 +65,8 @@ export const environmentSchema = z.object({
   createdTime: z.string().nullable(),
   /** True when the environment has a Dataverse database (`linkedEnvironmentMetadata` present). */
   hasDataverse: z.boolean(),
+  /** The Dataverse Web API host (`instanceApiUrl`, else `instanceUrl`) without a trailing slash; null without Dataverse. */
+  dataverseUrl: z.string().nullable().default(null),
   /** `linkedEnvironmentMetadata.securityGroupId`, null when none is set. */
   securityGroupId: z.string().nullable(),
   /** `parentEnvironmentGroup.id`, null when the environment is in no group. */
@@ -146,6 +153,9 @@ export const evidenceDataSchemas = {
   pimSchedules: pimSchedulesEvidenceSchema,
   environmentGroups: environmentGroupsEvidenceSchema,
   advisorRecommendations: advisorRecommendationsEvidenceSchema,
+  inventory: inventoryEvidenceSchema,
+  organization: organizationEvidenceSchema,
+  identityGovernance: identityGovernanceEvidenceSchema,
 } as const satisfies Record<EvidenceKey, z.ZodType>;
 
 export interface EvidenceDataByKey {
@@ -158,4 +168,7 @@ export interface EvidenceDataByKey {
   pimSchedules: PimSchedulesEvidence;
   environmentGroups: EnvironmentGroupsEvidence;
   advisorRecommendations: AdvisorRecommendationsEvidence;
+  inventory: InventoryEvidence;
+  organization: OrganizationEvidence;
+  identityGovernance: IdentityGovernanceEvidence;
 }

@@ -31,4 +31,10 @@ export interface EvidenceSnapshot {
   tenantId: string;
   collectedAt: string;
   evidence: { [K in EvidenceKey]?: EvidenceItem<K> };
+  /**
+   * Partition documents (`inventory:{envId}`, `inventory-owners`) carried inline. A scan
+   * streams them to the store instead and leaves this out; rule cases and small replays
+   * put them here so the facts derived from them stay a pure function of the snapshot.
+   */
+  partitions?: Record<string, unknown>;
 }

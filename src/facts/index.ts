@@ -15,12 +15,16 @@ import { deriveAdminRoles } from './admin-roles.fact.js';
 import { deriveDlpCoverage } from './dlp-coverage.fact.js';
 import { deriveEnvironments } from './environments.fact.js';
 import { deriveSharing } from './sharing.fact.js';
+import { DEFAULT_INVENTORY_FACT_OPTIONS, deriveInventory, type InventoryFact } from './inventory.fact.js';
+import { INVENTORY_PARTITION_PREFIX, OWNERS_PARTITION_KEY, type EnvironmentInventory, type OwnerDirectory } from '../evidence/inventory.schemas.js';
 
 export type { DlpCoverageFact, EnvironmentRef } from './dlp-coverage.fact.js';
 export type { SharingFact, ManagedEnvironmentSharing } from './sharing.fact.js';
 export type { EnvironmentsFact } from './environments.fact.js';
 export type { AdminAccessFact, PolicyAssessment, ProtectingPolicy } from './admin-access.fact.js';
 export type { AdminRolesFact, RoleHolder, RoleHolders, HoldingKind } from './admin-roles.fact.js';
+export type { InventoryFact, InventoryFactOptions, ResourceRef, Finding } from './inventory.fact.js';
+export { createInventoryAccumulator, deriveInventory, DEFAULT_INVENTORY_FACT_OPTIONS } from './inventory.fact.js';
 export { deriveDlpCoverage, policyCovers } from './dlp-coverage.fact.js';
 export { deriveSharing, isLimited } from './sharing.fact.js';
 export { deriveEnvironments } from './environments.fact.js';
@@ -29,11 +33,24 @@ export { deriveAdminRoles, deriveRoleHolders } from './admin-roles.fact.js';
 
 type OkData = Partial<EvidenceDataByKey>;
 
+/**
+ * Facts folded while the scan collects (the inventory is too large to hold, so the pipeline
+ * folds its documents as they are stored and hands the result in here).
+ */
+export interface StreamedFacts {
+  inventory?: InventoryFact;
+}
+
+interface FactContext {
+  snapshot: EvidenceSnapshot;
+  streamed: StreamedFacts;
+}
+
 interface FactDefinition {
   requires: readonly EvidenceKey[];
   /** Evidence read when `ok` but not needed; the second argument of `derive` holds it when it is. */
   optional?: readonly EvidenceKey[];
-  derive(data: EvidenceDataByKey, optional: OkData): unknown;
+  derive(data: EvidenceDataByKey, optional: OkData, context: FactContext): unknown;
 }
 
 /** The facts this build derives, with the evidence each needs. Rules name them in `requires` as `facts.<name>`. */
@@ -47,6 +64,7 @@ export const FACT_DEFINITIONS = {
     optional: ['pimSchedules'],
     derive: (d, o) => deriveAdminRoles(d.roleAssignments, o.pimSchedules ?? null),
   },
+  inventory: { requires: ['inventory'], derive: (_d, _o, context) => context.streamed.inventory ?? inventoryFromSnapshot(context.snapshot) },
 } as const satisfies Record<string, FactDefinition>;
 
 export type FactName = keyof typeof FACT_DEFINITIONS;
@@ -78,13 +96,26 @@ function okData(snapshot: EvidenceSnapshot): OkData {
  * Derives every fact whose evidence is `ok`; the others are left out.
  * Pure: the same snapshot always gives the same facts.
  */
-export function deriveFacts(snapshot: EvidenceSnapshot): Record<string, unknown> {
+export function deriveFacts(snapshot: EvidenceSnapshot, streamed: StreamedFacts = {}): Record<string, unknown> {
   const data = okData(snapshot);
   const facts: Record<string, unknown> = {};
   for (const [name, definition] of Object.entries(FACT_DEFINITIONS) as [FactName, FactDefinition][]) {
     if (definition.requires.every((key) => data[key] !== undefined)) {
-      facts[name] = definition.derive(data as EvidenceDataByKey, data);
+      facts[name] = definition.derive(data as EvidenceDataByKey, data, { snapshot, streamed });
     }
   }
   return facts;
+}
+
+/**
+ * The inventory fact of a snapshot that carries its partition documents inline (rule
+ * cases, small replays), with the default thresholds, measured from the snapshot's time.
+ */
+function inventoryFromSnapshot(snapshot: EvidenceSnapshot): InventoryFact {
+  const partitions = snapshot.partitions ?? {};
+  const docs = Object.entries(partitions)
+    .filter(([key]) => key.startsWith(INVENTORY_PARTITION_PREFIX))
+    .map(([, doc]) => doc as EnvironmentInventory);
+  const owners = partitions[OWNERS_PARTITION_KEY] as OwnerDirectory | undefined;
+  return deriveInventory(docs, owners?.owners ?? null, { ...DEFAULT_INVENTORY_FACT_OPTIONS, now: new Date(snapshot.collectedAt) });
 }

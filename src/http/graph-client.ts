@@ -29,7 +29,13 @@ export interface GraphListOptions {
   onPage?: (page: number) => void;
 }
 
-/** What collectors see: one call that reads a whole Graph collection. */
+export interface GraphRequestOptions {
+  /** A JSON body (sent with `Content-Type: application/json`); POST only. */
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+/** What collectors see: one call that reads a whole Graph collection, and one for any other JSON request. */
 export interface GraphClient {
   /**
    * GETs a collection (`path` relative to the version root, with its query, e.g.
@@ -39,6 +45,12 @@ export interface GraphClient {
   list<T = unknown>(path: string, options?: GraphListOptions): Promise<T[]>;
   /** GETs only the first page of a collection: a cheap "is this readable?" probe (`ppmat doctor`). */
   firstPage<T = unknown>(path: string, options?: Pick<GraphListOptions, 'signal'>): Promise<T[]>;
+  /**
+   * One request that is not a list (a JSON `$batch` POST, a single object GET), answering its
+   * parsed JSON body (null when empty). Counted, throttled, retried and mapped to a
+   * CollectionError like every Graph call; a 2xx body that is not JSON is PPMAT_E_MALFORMED_RESPONSE.
+   */
+  request<T = unknown>(method: 'GET' | 'POST', path: string, options?: GraphRequestOptions): Promise<T>;
   /** The stats this client counts into (shared with the collector run's HttpClient). */
   readonly stats: HttpStats;
 }
@@ -123,13 +135,24 @@ function buildClient(settings: Settings, stats: HttpStats): PpmatGraphClient {
     }
   }
 
-  return { list, firstPage, stats, scoped: (shared) => buildClient(settings, shared ?? { requests: 0, retries: 0, throttled: 0, throttledMs: 0, bytes: 0, pages: 0 }) };
+  async function request<T>(method: 'GET' | 'POST', path: string, options: GraphRequestOptions = {}): Promise<T> {
+    const shown = redactUrl(`${settings.baseUrl}/${GRAPH_API_VERSION}${path}`);
+    try {
+      const call = client.api(path).options(options.signal ? { signal: options.signal } : {});
+      const answer: unknown = method === 'POST' ? await call.post(options.body ?? {}) : await call.get();
+      return (answer ?? null) as T;
+    } catch (error) {
+      throw asCollectionError(error, shown, method);
+    }
+  }
+
+  return { list, firstPage, request, stats, scoped: (shared) => buildClient(settings, shared ?? { requests: 0, retries: 0, throttled: 0, throttledMs: 0, bytes: 0, pages: 0 }) };
 }
 
 /** Unwraps our errors from the SDK's; anything else the SDK threw while paging means a body it could not read. */
-function asCollectionError(error: unknown, shown: string): CollectionError {
+function asCollectionError(error: unknown, shown: string, method = 'GET'): CollectionError {
   if (error instanceof GraphTransportError) return error.failure;
   if (error instanceof CollectionError) return error;
   const reason = error instanceof Error ? error.message : String(error);
-  return malformedError('GET', shown, 200, `the Graph SDK could not read it (${reason})`);
+  return malformedError(method, shown, 200, `the Graph SDK could not read it (${reason})`);
 }

@@ -13,6 +13,9 @@ export const GRAPH_PATHS = {
   roleAssignments: '/roleManagement/directory/roleAssignments',
   roleEligibilityScheduleInstances: '/roleManagement/directory/roleEligibilityScheduleInstances',
   roleAssignmentScheduleInstances: '/roleManagement/directory/roleAssignmentScheduleInstances',
+  organization: '/organization',
+  accessReviewDefinitions: '/identityGovernance/accessReviews/definitions',
+  accessPackages: '/identityGovernance/entitlementManagement/accessPackages',
 } as const;
 export type GraphPath = (typeof GRAPH_PATHS)[keyof typeof GRAPH_PATHS];
 
@@ -25,6 +28,10 @@ export const GRAPH_PERMISSIONS: Readonly<Record<GraphPath, string>> = {
   [GRAPH_PATHS.roleAssignments]: 'RoleManagement.Read.Directory',
   [GRAPH_PATHS.roleEligibilityScheduleInstances]: 'RoleEligibilitySchedule.Read.Directory',
   [GRAPH_PATHS.roleAssignmentScheduleInstances]: 'RoleAssignmentSchedule.Read.Directory',
+  // Directory.Read.All also reads the organization; Organization.Read.All is the least privileged.
+  [GRAPH_PATHS.organization]: 'Organization.Read.All',
+  [GRAPH_PATHS.accessReviewDefinitions]: 'AccessReview.Read.All',
+  [GRAPH_PATHS.accessPackages]: 'EntitlementManagement.Read.All',
 };
 
 /**

@@ -14,7 +14,7 @@ import { redactUrl } from './redact.js';
 import { isHostThrottle, resolveRetryPolicy, type RetryPolicy, type RetryPolicyOptions } from './retry-policy.js';
 import { abortedError } from './sleep.js';
 import { createTokenCache, type TokenCache } from './token-cache.js';
-import type { ApiSurface, HttpClient, HttpResponse, HttpStats, RequestOptions } from './types.js';
+import type { ApiSurface, HttpClient, HttpResponse, HttpStats, RequestOptions, RequestSurface } from './types.js';
 import { nextLinkOf, pageValue } from './pagination.js';
 
 
@@ -28,6 +28,12 @@ export interface HttpClientOptions extends RetryPolicyOptions {
   userAgent?: string;
   /** Share one token cache between clients (see {@link PpmatHttpClient.scoped}). */
   tokens?: TokenCache;
+  /**
+   * Sends Dataverse requests (`https://{org-host}/path`) to `{dataverseProxy}/{org-host}/path`
+   * instead, with the token still issued for the organization: a gateway, or the simulator,
+   * whose Dataverse organizations have real-looking hosts on any port.
+   */
+  dataverseProxy?: string;
 }
 
 /** The client, plus a way to get a sibling with fresh `stats` for each collector run. */
@@ -38,6 +44,7 @@ export interface PpmatHttpClient extends HttpClient {
 
 interface Settings extends RetryPolicy {
   baseUrls: Record<ApiSurface, string>;
+  dataverseProxy: string | null;
   log: Logger;
   userAgent: string;
   tokens: TokenCache;
@@ -55,6 +62,7 @@ export function createHttpClient(options: HttpClientOptions): PpmatHttpClient {
   const settings: Settings = {
     ...policy,
     baseUrls: options.baseUrls,
+    dataverseProxy: options.dataverseProxy?.replace(/\/+$/, '') ?? null,
     // Callers often pass a logger that already names the component; do not bind it twice.
     log: 'component' in options.log.bindings() ? options.log : options.log.child({ component: 'http' }),
     userAgent: options.userAgent ?? 'ppmat',
@@ -69,9 +77,10 @@ function buildClient(settings: Settings): PpmatHttpClient {
 
   async function request<T>(options: RequestOptions): Promise<HttpResponse<T>> {
     const method = options.method ?? 'GET';
-    const url = resolveUrl(settings.baseUrls, options.surface, options.url);
+    const { url, audience } = resolveTarget(settings, options.surface, options.url);
     const shown = redactUrl(url);
-    const host = new URL(url).host;
+    // Limited and authorized per API host: for a proxied Dataverse request, the organization's.
+    const { host, origin } = new URL(audience);
     const { signal } = options;
     let retry = 0;
     let tokenRefreshed = false;
@@ -83,7 +92,7 @@ function buildClient(settings: Settings): PpmatHttpClient {
       let outcome: Outcome;
       let fromCache: boolean;
       try {
-        const token = await settings.tokens.get(options.surface, signal);
+        const token = await settings.tokens.get(options.surface, signal, origin);
         fromCache = token.fromCache;
         const started = settings.now();
         outcome = await send(method, url, token.token, options.body, signal, shown);
@@ -111,7 +120,7 @@ function buildClient(settings: Settings): PpmatHttpClient {
         failure = statusError({ surface: options.surface, method, url: shown, status, body: body.toString('utf8') });
         if (status === 401 && fromCache && !tokenRefreshed) {
           // A cached token may have been revoked or rotated: ask the credential once more.
-          settings.tokens.invalidate(options.surface);
+          settings.tokens.invalidate(options.surface, origin);
           tokenRefreshed = true;
           stats.retries += 1;
           continue;
@@ -132,7 +141,8 @@ function buildClient(settings: Settings): PpmatHttpClient {
       if (hostThrottle) waitedUntil = permit.throttled(delayMs);
       if (retry >= settings.maxRetries) throw failure;
       if (hostThrottle) stats.throttledMs += delayMs;
-      settings.log.warn({ method, url: shown, code: failure.code, httpStatus: failure.details.httpStatus, delayMs, retry: retry + 1 }, 'retrying request');
+      // Throttling is the API's normal pace at scale: one line per 429 would drown the log (the run's stats count them).
+      settings.log[failure.details.httpStatus === 429 ? 'debug' : 'warn']({ method, url: shown, code: failure.code, httpStatus: failure.details.httpStatus, delayMs, retry: retry + 1 }, 'retrying request');
       retry += 1;
       stats.retries += 1;
       await settings.sleep(delayMs, signal);
@@ -180,7 +190,7 @@ function buildClient(settings: Settings): PpmatHttpClient {
   async function paginate<T>(options: RequestOptions, onPage?: (items: T[], page: number) => void): Promise<T[]> {
     const items: T[] = [];
     const seen = new Set<string>();
-    let next: string | null = resolveUrl(settings.baseUrls, options.surface, options.url);
+    let next: string | null = options.surface === 'dataverse' ? options.url : resolveUrl(settings.baseUrls, options.surface, options.url);
     let page = 0;
     while (next !== null) {
       const url: string = next;
@@ -213,6 +223,19 @@ function buildClient(settings: Settings): PpmatHttpClient {
   };
 }
 
+/**
+ * Where a request goes and which API it addresses: they differ only for a Dataverse request
+ * sent through the proxy (`dataverseProxy`).
+ */
+function resolveTarget(settings: Settings, surface: RequestSurface, raw: string): { url: string; audience: string } {
+  const url = resolveUrl(settings.baseUrls, surface, raw, settings.dataverseProxy);
+  if (surface !== 'dataverse' || settings.dataverseProxy === null) return { url, audience: url };
+  const target = new URL(url);
+  const proxy = new URL(settings.dataverseProxy);
+  if (target.origin === proxy.origin) return { url, audience: url };
+  return { url: `${settings.dataverseProxy}/${target.host}${target.pathname}${target.search}`, audience: url };
+}
+
 /** 408, 429 and every 5xx may succeed later; other statuses will not. */
 function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
@@ -223,10 +246,41 @@ function isRetryableStatus(status: number): boolean {
  * nextLink) stays on that API's host or one of its subdomains (regional hosts such as
  * `europe.api.bap.microsoft.com`), so the bearer token is never sent elsewhere.
  */
-function resolveUrl(baseUrls: Record<ApiSurface, string>, surface: ApiSurface, url: string): string {
+function resolveUrl(baseUrls: Record<ApiSurface, string>, surface: RequestSurface, url: string, dataverseProxy: string | null = null): string {
+  if (surface === 'dataverse') return dataverseUrl(baseUrls, url, dataverseProxy);
   const base = baseUrls[surface];
   if (!/^https?:\/\//i.test(url)) return `${base.replace(/\/+$/, '')}${url.startsWith('/') ? '' : '/'}${url}`;
   assertSameApiHost(url, base, surface);
+  return url;
+}
+
+/**
+ * Host suffixes of Dataverse organizations in the Microsoft clouds (public regions use
+ * `crm*.dynamics.com`; US Government `crm9.dynamics.com`, `microsoftdynamics.us` and
+ * `appsplatform.us`; China `dynamics.cn`).
+ */
+export const DATAVERSE_HOST_SUFFIXES = ['.dynamics.com', '.microsoftdynamics.us', '.appsplatform.us', '.dynamics.cn'] as const;
+
+/**
+ * A Dataverse URL is absolute (the environment's `instanceApiUrl` from BAP). Its token is
+ * issued for its own host, so it may go only to a Dataverse host of a Microsoft cloud over
+ * https, or to the origin of one of the configured API surfaces (the simulator).
+ */
+function dataverseUrl(baseUrls: Record<ApiSurface, string>, url: string, dataverseProxy: string | null): string {
+  if (!/^https?:\/\//i.test(url)) {
+    throw new CollectionError('error', 'PPMAT_E_MALFORMED_RESPONSE', `The Dataverse URL ${redactUrl(url)} is not absolute; it must start with the environment's instanceApiUrl.`, { url: redactUrl(url) });
+  }
+  const target = new URL(url);
+  const configured = [...Object.values(baseUrls), ...(dataverseProxy ? [dataverseProxy] : [])].some((base) => new URL(base).origin === target.origin);
+  const dataverse = target.protocol === 'https:' && DATAVERSE_HOST_SUFFIXES.some((suffix) => target.hostname.toLowerCase().endsWith(suffix));
+  if (!configured && !dataverse) {
+    throw new CollectionError(
+      'error',
+      'PPMAT_E_MALFORMED_RESPONSE',
+      `The Dataverse URL ${redactUrl(url)} is not on a Dataverse host (https, ${DATAVERSE_HOST_SUFFIXES.join(', ')}); the request was refused so no token is sent there.`,
+      { url: redactUrl(url) },
+    );
+  }
   return url;
 }
 

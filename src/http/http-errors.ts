@@ -4,19 +4,20 @@
  * a partial scan must be able to fix the permission without reading code.
  */
 import { CollectionError } from '../collectors/types.js';
-import type { ApiSurface } from './types.js';
+import type { RequestSurface } from './types.js';
 
 /**
  * What a 403 most likely means, per surface. BAP refuses app-only tokens of apps that are
  * not registered as Power Platform admin management applications (reference section 0,
  * "Service principal prerequisite"; terraform `validateNoManagementApplicationPermissionsForBapiRequest`).
  */
-export const FORBIDDEN_HINTS: Record<ApiSurface, string> = {
+export const FORBIDDEN_HINTS: Record<RequestSurface, string> = {
   bap: 'the app is not registered as a Power Platform admin management application or lacks the Power Platform Administrator role',
   powerApps: 'the app is not registered as a Power Platform admin management application or lacks the Power Platform Administrator role',
   flow: 'the app is not registered as a Power Platform admin management application or lacks the Power Platform Administrator role',
   powerPlatform: 'the identity lacks the Power Platform API permission (admin consent) or the Power Platform Administrator role',
   graph: 'the app lacks the Microsoft Graph application permission or admin consent for it',
+  dataverse: 'the app is not an application user of this environment, or its security role cannot read this table (add it in the Power Platform admin center: Environment > Settings > Users + permissions > Application users)',
 };
 
 /** Longest API error text copied into a message. */
@@ -58,7 +59,7 @@ function messageFromJson(parsed: unknown): string | null {
 }
 
 export interface FailedRequest {
-  surface: ApiSurface;
+  surface: RequestSurface;
   method: string;
   /** Already redacted. */
   url: string;

@@ -7,7 +7,7 @@
  */
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { CollectionError } from '../collectors/types.js';
-import type { ApiSurface } from './types.js';
+import type { ApiSurface, RequestSurface } from './types.js';
 
 /** A cached token is renewed this long before it expires, so a request never carries a token that expires in flight. */
 export const TOKEN_REFRESH_MARGIN_MS = 5 * 60_000;
@@ -19,9 +19,13 @@ export interface CachedToken {
 }
 
 export interface TokenCache {
-  get(surface: ApiSurface, signal?: AbortSignal): Promise<CachedToken>;
+  /**
+   * The token of a surface. For `dataverse`, `origin` names the environment's Dataverse
+   * host and the token is issued for it (`{origin}/.default`): one token per environment.
+   */
+  get(surface: RequestSurface, signal?: AbortSignal, origin?: string): Promise<CachedToken>;
   /** Forgets the surface's token, e.g. after the API answered 401 to it. */
-  invalidate(surface: ApiSurface): void;
+  invalidate(surface: RequestSurface, origin?: string): void;
 }
 
 export interface TokenCacheOptions {
@@ -33,8 +37,14 @@ export interface TokenCacheOptions {
 /** Creates a token cache over a credential; one per tenant, shared by all its collector runs. */
 export function createTokenCache(options: TokenCacheOptions): TokenCache {
   const now = options.now ?? Date.now;
-  const cached = new Map<ApiSurface, AccessToken>();
-  const inFlight = new Map<ApiSurface, Promise<AccessToken>>();
+  // Keyed by scope: the surfaces that share an audience (bap and powerApps) share a token.
+  const cached = new Map<string, AccessToken>();
+  const inFlight = new Map<string, Promise<AccessToken>>();
+  const scopeOf = (surface: RequestSurface, origin: string | undefined): string => {
+    if (surface !== 'dataverse') return options.scopes[surface];
+    if (!origin) throw new CollectionError('error', 'PPMAT_E_AUTH_TOKEN', 'A Dataverse request needs the environment\'s Dataverse URL to get its token.');
+    return `${origin.replace(/\/+$/, '')}/.default`;
+  };
 
   // Renew at the credential's refresh hint when it gives one, else 5 minutes before
   // expiry; never use a token in its last 30 seconds.
@@ -43,8 +53,7 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
     return now() < Math.min(renewAt, token.expiresOnTimestamp - TOKEN_REFRESH_MARGIN_MS / 10);
   };
 
-  const fetchToken = async (surface: ApiSurface, signal?: AbortSignal): Promise<AccessToken> => {
-    const scope = options.scopes[surface];
+  const fetchToken = async (surface: RequestSurface, scope: string, signal?: AbortSignal): Promise<AccessToken> => {
     let token: AccessToken | null;
     try {
       token = await options.credential.getToken(scope, signal ? { abortSignal: signal } : undefined);
@@ -55,24 +64,25 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
     if (!token?.token) {
       throw new CollectionError('error', 'PPMAT_E_AUTH_TOKEN', `The credential returned no access token for the ${surface} API (scope ${scope}).`);
     }
-    cached.set(surface, token);
+    cached.set(scope, token);
     return token;
   };
 
   return {
-    async get(surface, signal) {
-      const hit = cached.get(surface);
+    async get(surface, signal, origin) {
+      const scope = scopeOf(surface, origin);
+      const hit = cached.get(scope);
       if (hit && isFresh(hit)) return { token: hit.token, fromCache: true };
-      let pending = inFlight.get(surface);
+      let pending = inFlight.get(scope);
       if (!pending) {
-        pending = fetchToken(surface, signal).finally(() => inFlight.delete(surface));
-        inFlight.set(surface, pending);
+        pending = fetchToken(surface, scope, signal).finally(() => inFlight.delete(scope));
+        inFlight.set(scope, pending);
       }
       const token = await pending;
       return { token: token.token, fromCache: false };
     },
-    invalidate(surface) {
-      cached.delete(surface);
+    invalidate(surface, origin) {
+      cached.delete(scopeOf(surface, origin));
     },
   };
 }

@@ -6,6 +6,13 @@
 /** The API surfaces and the token audience each needs. */
 export type ApiSurface = 'bap' | 'powerApps' | 'flow' | 'powerPlatform' | 'graph';
 
+/**
+ * Where a request goes: one of the tenant-wide surfaces, or `dataverse`, an environment's
+ * own Dataverse host (`linkedEnvironmentMetadata.instanceApiUrl`). A Dataverse request
+ * carries its absolute URL, and its token is issued for that host (`{origin}/.default`).
+ */
+export type RequestSurface = ApiSurface | 'dataverse';
+
 export interface HttpStats {
   requests: number;
   retries: number;
@@ -24,7 +31,7 @@ export interface HttpResponse<T = unknown> {
 }
 
 export interface RequestOptions {
-  surface: ApiSurface;
+  surface: RequestSurface;
   method?: 'GET' | 'POST';
   /** Path and query relative to the surface's base URL, or an absolute URL (a `nextLink`). */
   url: string;

@@ -23,6 +23,9 @@ export const EVIDENCE_LABELS: Record<EvidenceKey, string> = {
   pimSchedules: 'Privileged Identity Management assignments',
   environmentGroups: 'environment groups',
   advisorRecommendations: 'Power Advisor recommendations',
+  inventory: 'the inventory of apps, flows, agents and Dataverse settings',
+  organization: 'the organization (tenant name and domains)',
+  identityGovernance: 'identity governance (access reviews and access packages)',
 };
 
 /** Evaluates every check of the rule set, in rule-set order. */

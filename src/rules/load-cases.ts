@@ -9,6 +9,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { PpmatError } from '../errors/catalogue.js';
 import { evidenceDataSchemas, type EvidenceKey } from '../evidence/schemas.js';
+import { environmentInventorySchema, INVENTORY_PARTITION_PREFIX, OWNERS_PARTITION_KEY, ownerDirectorySchema } from '../evidence/inventory.schemas.js';
 import type { EvidenceSnapshot } from '../evidence/snapshot.js';
 import { applyPatch } from './patch.js';
 import { readYaml, validateYaml, whereOf, type YamlSource } from './yaml-source.js';
@@ -46,6 +47,7 @@ const snapshotSchema = z.object({
       collectedAt: z.string(),
     }),
   ),
+  partitions: z.record(z.string(), z.unknown()).optional(),
 });
 
 export interface CheckCase {
@@ -89,6 +91,12 @@ function buildSnapshot(base: YamlSource, patch: Record<string, unknown>, where: 
     if (item.status !== 'ok') continue;
     const data = evidenceDataSchemas[key as EvidenceKey].safeParse(item.data);
     if (!data.success) throw new PpmatError(CODE, `evidence ${key} does not match its schema: ${z.prettifyError(data.error)}`, { where });
+  }
+  for (const [key, doc] of Object.entries(parsed.data.partitions ?? {})) {
+    const schema = key === OWNERS_PARTITION_KEY ? ownerDirectorySchema : key.startsWith(INVENTORY_PARTITION_PREFIX) ? environmentInventorySchema : null;
+    if (!schema) throw new PpmatError(CODE, `unknown partition key '${key}' (expected ${INVENTORY_PARTITION_PREFIX}{environment id} or ${OWNERS_PARTITION_KEY})`, { where });
+    const data = schema.safeParse(doc);
+    if (!data.success) throw new PpmatError(CODE, `partition ${key} does not match its schema: ${z.prettifyError(data.error)}`, { where });
   }
   return parsed.data as EvidenceSnapshot;
 }

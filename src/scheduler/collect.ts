@@ -6,8 +6,8 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
-import { CollectionError, type Collector, type CollectorProgress } from '../collectors/types.js';
-import type { EvidenceKey } from '../evidence/schemas.js';
+import { CollectionError, type Collector, type CollectorProgress, type PartitionStore } from '../collectors/types.js';
+import type { EvidenceDataByKey, EvidenceKey } from '../evidence/schemas.js';
 import type { EvidenceItem } from '../evidence/snapshot.js';
 import { PpmatError, TENANT_POSTURE_CODES } from '../errors/catalogue.js';
 import type { GraphClient } from '../http/graph-client.js';
@@ -24,6 +24,8 @@ export interface CollectDeps {
   log: Logger;
   signal?: AbortSignal;
   onProgress?: (event: CollectProgressEvent) => void;
+  /** Where partitioned evidence (the per-environment inventory) is stored as it is collected. */
+  partitions?: PartitionStore;
 }
 
 export type CollectProgressEvent =
@@ -37,12 +39,38 @@ export interface Collected {
 }
 
 export async function collectAll(deps: CollectDeps, tenantId: string): Promise<Collected> {
-  const results = await Promise.all(deps.collectors.map((collector) => collectOne(deps, collector, tenantId)));
+  const finished = new Map<EvidenceKey, { promise: Promise<EvidenceItem>; resolve: (item: EvidenceItem) => void }>();
+  for (const collector of deps.collectors) {
+    let resolve!: (item: EvidenceItem) => void;
+    const promise = new Promise<EvidenceItem>((r) => (resolve = r));
+    finished.set(collector.key, { promise, resolve });
+  }
+  const upstream = async <K extends EvidenceKey>(key: K): Promise<EvidenceDataByKey[K]> => {
+    const entry = finished.get(key);
+    if (!entry) throw new CollectionError('unavailable', 'PPMAT_E_UPSTREAM_MISSING', `it needs the ${key} evidence, which this scan does not collect.`);
+    const item = await entry.promise;
+    if (item.status !== 'ok' || item.data === undefined) {
+      throw new CollectionError('unavailable', 'PPMAT_E_UPSTREAM_MISSING', `it needs the ${key} evidence, which could not be collected: ${item.reason ?? item.status}`);
+    }
+    return item.data as EvidenceDataByKey[K];
+  };
+  const results = await Promise.all(
+    deps.collectors.map(async (collector) => {
+      const result = await collectOne(deps, collector, tenantId, upstream);
+      finished.get(collector.key)?.resolve(result.item);
+      return result;
+    }),
+  );
   deps.signal?.throwIfAborted();
   return { evidence: results.map((r) => r.item), runs: results.map((r) => r.run) };
 }
 
-async function collectOne(deps: CollectDeps, collector: Collector, tenantId: string): Promise<{ item: EvidenceItem; run: CollectorRunRecord }> {
+async function collectOne(
+  deps: CollectDeps,
+  collector: Collector,
+  tenantId: string,
+  upstream: <K extends EvidenceKey>(key: K) => Promise<EvidenceDataByKey[K]>,
+): Promise<{ item: EvidenceItem; run: CollectorRunRecord }> {
   const http = deps.createHttp();
   const graph = deps.createGraph(http.stats);
   const log = deps.log.child({ collector: collector.key });
@@ -59,6 +87,9 @@ async function collectOne(deps: CollectDeps, collector: Collector, tenantId: str
       log,
       ...(signal ? { signal } : {}),
       onProgress: (progress) => deps.onProgress?.({ type: 'collector-progress', ...progress }),
+      upstream,
+      ...(deps.partitions ? { partitions: deps.partitions } : {}),
+      now: startedAt,
     });
     item = { key: collector.key, status: 'ok', data, collectedAt: deps.clock().toISOString() } as EvidenceItem;
   } catch (error) {
@@ -93,7 +124,7 @@ async function collectOne(deps: CollectDeps, collector: Collector, tenantId: str
  * (DLP details, Graph pages) is legitimately more than Node's warning threshold of 10
  * listeners per signal. The cap stays finite so a real leak would still be reported.
  */
-const MAX_IN_FLIGHT_PER_COLLECTOR = 64;
+const MAX_IN_FLIGHT_PER_COLLECTOR = 256;
 
 function collectorSignal(scanSignal: AbortSignal | undefined): AbortSignal | undefined {
   if (!scanSignal) return undefined;

@@ -4,7 +4,7 @@
  * through a newer rule set and a snapshot file is a golden test.
  */
 import type { EvidenceSnapshot } from '../evidence/snapshot.js';
-import { deriveFacts } from '../facts/index.js';
+import { deriveFacts, type StreamedFacts } from '../facts/index.js';
 import { evaluateChecks } from '../rules/evaluate.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import type { CheckResult } from '../rules/types.js';
@@ -18,8 +18,8 @@ export interface Judgement {
   areaScores: AreaScore[];
 }
 
-export function evaluateSnapshot(ruleSet: RuleSet, snapshot: EvidenceSnapshot, attestations: Attestation[], now: Date): Judgement {
-  const facts = deriveFacts(snapshot);
+export function evaluateSnapshot(ruleSet: RuleSet, snapshot: EvidenceSnapshot, attestations: Attestation[], now: Date, streamed: StreamedFacts = {}): Judgement {
+  const facts = deriveFacts(snapshot, streamed);
   const checkResults = evaluateChecks(ruleSet, snapshot, facts);
   const capabilityResults = scoreCapabilities(ruleSet.catalogue, checkResults, attestations, now);
   const areaScores = scoreAreas(ruleSet.catalogue, capabilityResults);

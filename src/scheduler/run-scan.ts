@@ -13,6 +13,9 @@ import type { Attestation } from '../scoring/types.js';
 import type { CollectorRunRecord, SavedScan, ScanRepository, ScanStatus, ScanTrigger } from '../store/scan-repository.js';
 import { collectAll, type CollectProgressEvent } from './collect.js';
 import { evaluateSnapshot, type Judgement } from './evaluate-snapshot.js';
+import { createPartitionWriter } from './partition-writer.js';
+import { createInventoryAccumulator, DEFAULT_INVENTORY_FACT_OPTIONS, type InventoryFactOptions } from '../facts/index.js';
+import { INVENTORY_PARTITION_PREFIX, OWNERS_PARTITION_KEY, type EnvironmentInventory, type OwnerDirectory } from '../evidence/inventory.schemas.js';
 
 export interface ScanDeps {
   store: ScanRepository;
@@ -25,6 +28,8 @@ export interface ScanDeps {
   log: Logger;
   signal?: AbortSignal;
   onProgress?: (event: ScanProgressEvent) => void;
+  /** Thresholds of the inventory fact (overshared, unused); defaults when absent. */
+  inventoryFacts?: Partial<Omit<InventoryFactOptions, 'now'>>;
 }
 
 export type ScanProgressEvent = CollectProgressEvent | { type: 'stage'; stage: 'evaluating' | 'storing' };
@@ -50,6 +55,19 @@ export async function runScan(deps: ScanDeps, target: ScanTarget, trigger: ScanT
   const startedAt = deps.clock();
   const scanId = await deps.store.startScan({ tenantId: target.tenantId, trigger, ruleSetVersion: deps.ruleSet.version, startedAt });
   log.info({ scanId, trigger, ruleSetVersion: deps.ruleSet.version }, 'scan started');
+  // The inventory is folded into its fact as each document is stored, never held whole.
+  const inventory = createInventoryAccumulator({ ...DEFAULT_INVENTORY_FACT_OPTIONS, ...deps.inventoryFacts, now: startedAt });
+  const partitions = createPartitionWriter({
+    store: deps.store,
+    scanId,
+    tenantId: target.tenantId,
+    kindOf: (key) => (key === OWNERS_PARTITION_KEY || key.startsWith(INVENTORY_PARTITION_PREFIX) ? 'inventory' : key),
+    clock: deps.clock,
+    onDocument: (key, doc) => {
+      if (key === OWNERS_PARTITION_KEY) inventory.setOwners((doc as OwnerDirectory).owners);
+      else if (key.startsWith(INVENTORY_PARTITION_PREFIX)) inventory.add(doc as EnvironmentInventory);
+    },
+  });
   try {
     const collected = await collectAll(
       {
@@ -60,16 +78,18 @@ export async function runScan(deps: ScanDeps, target: ScanTarget, trigger: ScanT
         log,
         ...(deps.signal ? { signal: deps.signal } : {}),
         ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
+        partitions,
       },
       target.tenantId,
     );
+    await partitions.flush();
     const snapshot: EvidenceSnapshot = {
       tenantId: target.tenantId,
       collectedAt: deps.clock().toISOString(),
       evidence: Object.fromEntries(collected.evidence.map((item) => [item.key, item])),
     };
     deps.onProgress?.({ type: 'stage', stage: 'evaluating' });
-    const judgement = evaluateSnapshot(deps.ruleSet, snapshot, target.attestations, deps.clock());
+    const judgement = evaluateSnapshot(deps.ruleSet, snapshot, target.attestations, deps.clock(), { inventory: inventory.result() });
     const status = scanStatus(collected.evidence);
     const missing = collected.evidence.filter((e) => e.status !== 'ok');
     const error = missing.length > 0 ? missing.map((e) => `${e.key}: ${e.reason ?? e.status}`).join('; ') : undefined;
@@ -82,6 +102,7 @@ export async function runScan(deps: ScanDeps, target: ScanTarget, trigger: ScanT
       evidence: collected.evidence,
       ...judgement,
       ...(error ? { error } : {}),
+      partitions: partitions.counts,
     });
     const durationMs = Math.round(performance.now() - started);
     log.info(

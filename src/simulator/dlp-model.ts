@@ -4,7 +4,7 @@
  * ExceptEnvironments policy that excludes one sandbox), so "DLP covers every environment"
  * fails there; `capable` adds an AllEnvironments policy with action and endpoint rules.
  */
-import type { Rng } from './prng.js';
+import { rngAt, type Rng } from './prng.js';
 import type { ProfilePosture } from './profiles.js';
 import type { SimEnvironment } from './tenant-model.js';
 
@@ -48,8 +48,52 @@ const HARMLESS = [connector('shared_msnweather', 'MSN Weather'), connector('shar
 /** The catch-all custom connector rule the admin center writes by default (reference 3b fixture). */
 const IGNORE_ALL = { order: 1, classification: 'Ignore', pattern: '*' };
 
-/** Builds the profile's DLP policies over the given environments. */
-export function buildDlpPolicies(rng: Rng, posture: ProfilePosture, environments: SimEnvironment[], timestamp: () => string): SimDlpPolicy[] {
+/** How many policies in all (null: the profile's own), and the seed of the extra ones. */
+export interface DlpSizeOptions {
+  total: number | null;
+  seed: number;
+}
+
+/** Environments listed by each extra team policy (at most). */
+const TEAM_POLICY_ENVIRONMENTS = 10;
+const TEAM_POLICY_EPOCH_MS = Date.UTC(2024, 1, 5, 9, 0, 0);
+
+/**
+ * Builds the profile's DLP policies over the given environments. With a `total`, the profile's
+ * policies come first (cut to `total` when fewer are asked for); extra ones are team policies
+ * (OnlyEnvironments over a few non-default environments), drawn from a generator of their own.
+ * They never list the sandbox the profile leaves uncovered, so the coverage story holds.
+ */
+export function buildDlpPolicies(rng: Rng, posture: ProfilePosture, environments: SimEnvironment[], timestamp: () => string, size: DlpSizeOptions = { total: null, seed: 0 }): SimDlpPolicy[] {
+  const base = profilePolicies(rng, posture, environments, timestamp);
+  if (size.total === null) return base;
+  if (size.total <= base.length) return base.slice(0, size.total);
+  const extra = rngAt(size.seed, 0xd1b);
+  const uncovered = posture.dlp === 'none' ? null : environments.find((env) => env.sku === 'Sandbox');
+  const candidates = environments.filter((env) => !env.isDefault && env !== uncovered);
+  const policies = [...base];
+  for (let k = 0; policies.length < size.total; k += 1) {
+    const start = (k * TEAM_POLICY_ENVIRONMENTS) % Math.max(1, candidates.length);
+    const listed = candidates.slice(start, start + TEAM_POLICY_ENVIRONMENTS);
+    const createdTime = new Date(TEAM_POLICY_EPOCH_MS + extra.int(0, 400) * 86_400_000).toISOString();
+    policies.push({
+      name: extra.guid(),
+      displayName: `Team policy ${k + 1}${listed[0] ? ` (${listed[0].displayName})` : ''}`,
+      environmentType: 'OnlyEnvironments',
+      environments: listed,
+      defaultConnectorsClassification: 'General',
+      groups: { Confidential: [...M365_CORE, ...DATA_SOURCES], General: HARMLESS, Blocked: CONSUMER },
+      actionRules: [],
+      endpointRules: [],
+      customPatterns: [IGNORE_ALL],
+      createdTime,
+      lastModifiedTime: createdTime,
+    });
+  }
+  return policies;
+}
+
+function profilePolicies(rng: Rng, posture: ProfilePosture, environments: SimEnvironment[], timestamp: () => string): SimDlpPolicy[] {
   if (posture.dlp === 'none') return [];
   const defaultEnv = environments.find((env) => env.isDefault);
   const excludedSandbox = environments.find((env) => env.sku === 'Sandbox');

@@ -1,10 +1,12 @@
 /**
  * Renders the demo tenant's identity side as Microsoft Graph v1.0 puts it on the wire:
  * `conditionalAccessPolicy`, `unifiedRoleAssignment`, `unifiedRoleEligibilityScheduleInstance`
- * and `unifiedRoleAssignmentScheduleInstance`, with the `principal` expanded on request.
- * Never ppmat's normalized evidence.
+ * and `unifiedRoleAssignmentScheduleInstance`, with the `principal` expanded on request;
+ * `organization`, `accessReviewScheduleDefinition`, `accessPackage`, and the `user` a
+ * directory object lookup answers. Never ppmat's normalized evidence.
  */
-import type { SimActiveInstance, SimConditionalAccessPolicy, SimRoleHolder, SimUser } from './identity-model.js';
+import type { SimAccessPackage, SimAccessReviewDefinition, SimActiveInstance, SimConditionalAccessPolicy, SimOrganization, SimRoleHolder, SimUser } from './identity-model.js';
+import type { SimMaker } from './makers.js';
 
 /** A Conditional Access policy (Graph v1.0 shape, unset blocks `null` like the real API). */
 export function conditionalAccessPolicyPayload(policy: SimConditionalAccessPolicy): Record<string, unknown> {
@@ -141,4 +143,89 @@ export function assignmentInstancePayload(instance: SimActiveInstance, expand: b
     instance.user,
     expand,
   );
+}
+
+/** The tenant's `organization` (its id is the tenant id), with Graph's default properties. */
+export function organizationPayload(tenantId: string, organization: SimOrganization): Record<string, unknown> {
+  return {
+    id: tenantId,
+    deletedDateTime: null,
+    businessPhones: [],
+    city: null,
+    country: null,
+    countryLetterCode: organization.countryLetterCode,
+    createdDateTime: organization.createdDateTime,
+    displayName: organization.displayName,
+    onPremisesSyncEnabled: null,
+    postalCode: null,
+    preferredLanguage: 'en',
+    state: null,
+    street: null,
+    tenantType: 'AAD',
+    technicalNotificationMails: [`admin@${organization.domains.find((d) => d.isDefault)?.name ?? 'contoso.com'}`],
+    assignedPlans: [],
+    provisionedPlans: [],
+    verifiedDomains: organization.domains.map((d) => ({ capabilities: 'Email, OfficeCommunicationsOnline', isDefault: d.isDefault, isInitial: d.isInitial, name: d.name, type: 'Managed' })),
+  };
+}
+
+/** One `accessReviewScheduleDefinition` with an `accessReviewQueryScope` (Graph tutorial shape). */
+export function accessReviewDefinitionPayload(definition: SimAccessReviewDefinition): Record<string, unknown> {
+  const queryScope = (query: string) => ({ '@odata.type': '#microsoft.graph.accessReviewQueryScope', query, queryType: 'MicrosoftGraph', queryRoot: null });
+  return {
+    id: definition.id,
+    displayName: definition.displayName,
+    createdDateTime: definition.createdDateTime,
+    lastModifiedDateTime: definition.createdDateTime,
+    status: definition.status,
+    descriptionForAdmins: definition.displayName,
+    descriptionForReviewers: 'Confirm that each person still needs this role.',
+    createdBy: null,
+    scope: queryScope(definition.scopeQuery),
+    instanceEnumerationScope: null,
+    reviewers: [{ query: './manager', queryType: 'MicrosoftGraph', queryRoot: 'decisions' }],
+    fallbackReviewers: [],
+    settings: {
+      mailNotificationsEnabled: true,
+      reminderNotificationsEnabled: true,
+      justificationRequiredOnApproval: true,
+      defaultDecisionEnabled: false,
+      defaultDecision: 'None',
+      instanceDurationInDays: 14,
+      autoApplyDecisionsEnabled: true,
+      recommendationsEnabled: true,
+      recurrence: {
+        pattern: definition.recurrence
+          ? { type: definition.recurrence.type, interval: definition.recurrence.interval, month: 0, dayOfMonth: 0, daysOfWeek: [], firstDayOfWeek: 'sunday', index: 'first' }
+          : null,
+        range: { type: definition.recurrence ? 'noEnd' : 'numbered', numberOfOccurrences: 0, recurrenceTimeZone: null, startDate: definition.createdDateTime.slice(0, 10), endDate: null },
+      },
+    },
+  };
+}
+
+/** One entitlement management `accessPackage`. */
+export function accessPackagePayload(accessPackage: SimAccessPackage): Record<string, unknown> {
+  return {
+    id: accessPackage.id,
+    displayName: accessPackage.displayName,
+    description: accessPackage.description,
+    isHidden: accessPackage.isHidden,
+    createdDateTime: accessPackage.createdDateTime,
+    modifiedDateTime: accessPackage.createdDateTime,
+  };
+}
+
+/**
+ * What `GET /directoryObjects/{id}` answers for a maker or an admin that exists: a
+ * `#microsoft.graph.user` (a disabled maker with `accountEnabled: false`).
+ */
+export function directoryUserPayload(user: SimMaker | SimUser): Record<string, unknown> {
+  return {
+    '@odata.type': '#microsoft.graph.user',
+    id: user.id,
+    displayName: user.displayName,
+    userPrincipalName: user.userPrincipalName,
+    accountEnabled: !('disabled' in user && user.disabled),
+  };
 }

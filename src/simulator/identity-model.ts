@@ -14,8 +14,19 @@
  *   Administrator only through PIM (3 eligible, 1 of them activated for 8 hours); Global
  *   Administrator: 2 eligible plus 1 permanent break-glass account.
  *
- * Only names and ids are drawn, from a generator of their own, so the Power Platform side of
- * the tenant is the same as before this model existed.
+ * Identity governance (access reviews, entitlement management access packages) per profile:
+ *
+ * - `initial`: none of either (both lists readable and empty).
+ * - `defined`: two access packages (maker access, Dataverse support), no access review.
+ * - `capable`: the same access packages plus a quarterly access review of every Power
+ *   Platform Administrator assignment (active and eligible), in progress.
+ *
+ * The organization (name, domains, country, creation date) is the same in every profile,
+ * except that only `defined` and `capable` tenants verified a custom domain as their default.
+ *
+ * Only names and ids are drawn, from generators of their own (governance has its own, so the
+ * admins and policies are the same as before it existed), so the Power Platform side of the
+ * tenant is the same as before this model existed.
  */
 import { ROLE_TEMPLATES } from '../evidence/graph.schemas.js';
 import { createRng } from './prng.js';
@@ -56,7 +67,42 @@ export interface SimActiveInstance extends SimRoleHolder {
   assignmentType: 'Assigned' | 'Activated';
 }
 
+/** The tenant's `organization` object, except its id (the tenant id). */
+export interface SimOrganization {
+  displayName: string;
+  /** Verified domains; exactly one is the default. */
+  domains: { name: string; isDefault: boolean; isInitial: boolean }[];
+  countryLetterCode: string;
+  createdDateTime: string;
+}
+
+/** An `accessReviewScheduleDefinition` with an `accessReviewQueryScope`. */
+export interface SimAccessReviewDefinition {
+  id: string;
+  displayName: string;
+  status: 'NotStarted' | 'InProgress' | 'Completed';
+  /** `scope.query`, e.g. `/roleManagement/directory/roleDefinitions/{roleId}`. */
+  scopeQuery: string;
+  /** `settings.recurrence.pattern`; null for a one-time review. */
+  recurrence: { type: 'weekly' | 'absoluteMonthly' | 'absoluteYearly'; interval: number } | null;
+  createdDateTime: string;
+}
+
+/** An entitlement management `accessPackage`. */
+export interface SimAccessPackage {
+  id: string;
+  displayName: string;
+  description: string;
+  isHidden: boolean;
+  createdDateTime: string;
+}
+
 export interface IdentityModel {
+  organization: SimOrganization;
+  /** `identityGovernance/accessReviews/definitions`. */
+  accessReviews: SimAccessReviewDefinition[];
+  /** `identityGovernance/entitlementManagement/accessPackages`. */
+  accessPackages: SimAccessPackage[];
   conditionalAccessPolicies: SimConditionalAccessPolicy[];
   /** What `roleManagement/directory/roleAssignments` lists: standing and currently activated holders. */
   roleAssignments: SimRoleHolder[];
@@ -82,8 +128,55 @@ const ACTIVATION_START = '2025-01-06T08:00:00Z';
 /** PIM activations are time-bound; 8 hours is the default maximum activation duration. */
 const ACTIVATION_END = '2025-01-06T16:00:00Z';
 
+/** When the demo tenant was created, and its governance objects. */
+const TENANT_CREATED = '2019-06-03T08:12:44Z';
+const GOVERNANCE_CREATED = '2024-04-01T09:00:00Z';
+const COUNTRIES = ['US', 'NL', 'DE', 'GB', 'FR'] as const;
+
 /** Builds the identity side of the demo tenant for a seed, profile and company. */
 export function buildIdentityModel(seed: number, profile: SimulatorProfile, companyName: string): IdentityModel {
+  return { ...buildGovernance(seed, profile, companyName), ...buildRoles(seed, profile, companyName) };
+}
+
+type RolesModel = Pick<IdentityModel, 'conditionalAccessPolicies' | 'roleAssignments' | 'eligibleInstances' | 'activeInstances'>;
+type GovernanceModel = Pick<IdentityModel, 'organization' | 'accessReviews' | 'accessPackages'>;
+
+/** The organization and identity governance, from a generator of their own. */
+function buildGovernance(seed: number, profile: SimulatorProfile, companyName: string): GovernanceModel {
+  const rng = createRng(seed ^ 0x60ae7);
+  const slug = companyName.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const initialDomain = { name: `${slug}.onmicrosoft.com`, isDefault: profile === 'initial', isInitial: true };
+  const organization: SimOrganization = {
+    displayName: companyName,
+    domains: profile === 'initial' ? [initialDomain] : [initialDomain, { name: `${slug}.com`, isDefault: true, isInitial: false }],
+    countryLetterCode: rng.pick(COUNTRIES),
+    createdDateTime: TENANT_CREATED,
+  };
+  const accessPackage = (displayName: string, description: string, isHidden: boolean): SimAccessPackage => ({ id: rng.guid(), displayName, description, isHidden, createdDateTime: GOVERNANCE_CREATED });
+  const packages = [
+    accessPackage('Power Platform makers', 'Maker access to the shared Power Platform environments, approved by the CoE team.', false),
+    accessPackage('Dataverse support engineers', 'Time-bound access for support engineers to the production Dataverse environments.', true),
+  ];
+  const adminReview: SimAccessReviewDefinition = {
+    id: rng.guid(),
+    displayName: 'Quarterly review of Power Platform Administrators',
+    status: 'InProgress',
+    scopeQuery: `/roleManagement/directory/roleDefinitions/${ROLE_TEMPLATES.powerPlatformAdministrator}`,
+    recurrence: { type: 'absoluteMonthly', interval: 3 },
+    createdDateTime: GOVERNANCE_CREATED,
+  };
+  switch (profile) {
+    case 'initial':
+      return { organization, accessReviews: [], accessPackages: [] };
+    case 'defined':
+      return { organization, accessReviews: [], accessPackages: packages };
+    case 'capable':
+      return { organization, accessReviews: [adminReview], accessPackages: packages };
+  }
+}
+
+/** Conditional Access and the admin roles. */
+function buildRoles(seed: number, profile: SimulatorProfile, companyName: string): RolesModel {
   const rng = createRng(seed ^ 0x1d3a7);
   const domain = `${companyName.toLowerCase().replace(/[^a-z0-9]/g, '')}.onmicrosoft.com`;
   const people = rng.shuffle(ADMIN_NAMES).map((name): SimUser => ({ id: rng.guid(), displayName: name, userPrincipalName: `${name.toLowerCase().replace(/\s+/g, '.')}@${domain}` }));

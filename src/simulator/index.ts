@@ -1,4 +1,16 @@
 /** The built-in demo tenant (see `server.ts`). */
-export { startSimulator, simulatorEndpoints, DEFAULT_SIMULATOR_SEED, type RunningSimulator, type SimulatorFault, type SimulatorOptions } from './server.js';
+export {
+  startSimulator,
+  simulatorEndpoints,
+  DEFAULT_SIMULATOR_SEED,
+  type FaultRates,
+  type RunningSimulator,
+  type SimulatorFault,
+  type SimulatorOptions,
+  type SimulatorSize,
+  type SimulatorStats,
+  type ThrottleOptions,
+} from './server.js';
 export { SIMULATOR_PROFILES, type SimulatorProfile } from './profiles.js';
 export { buildTenantModel, type TenantModel } from './tenant-model.js';
+export type { EndpointFamily } from './sim-http.js';

@@ -56,3 +56,43 @@ export function createRng(seed: number): Rng {
     },
   };
 }
+
+/**
+ * Mixes integers into one 32-bit seed (murmur3's finalizer after each part), so an item's
+ * draws depend only on its coordinates (seed, kind, environment, index): any item of a huge
+ * simulated tenant can be generated alone, in any order, always the same.
+ */
+export function hashSeed(...parts: number[]): number {
+  let h = 0x811c9dc5;
+  for (const part of parts) {
+    h = Math.imul(h ^ (part >>> 0), 0x01000193) >>> 0;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b) >>> 0;
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35) >>> 0;
+    h ^= h >>> 16;
+  }
+  return h >>> 0;
+}
+
+/** An independent generator for one coordinate tuple (see {@link hashSeed}). */
+export function rngAt(...parts: number[]): Rng {
+  return createRng(hashSeed(...parts));
+}
+
+/**
+ * A version-4-shaped GUID whose first 8 hex digits are `index` XOR `mask`, so the item it names
+ * can be found again from the GUID alone (regenerate item `index`, compare the GUID), while
+ * GUIDs of different lists (different masks) do not look alike.
+ */
+export function indexedGuid(index: number, rng: Rng, mask = 0): string {
+  const hex = (n: number, width: number): string => (n >>> 0).toString(16).padStart(width, '0').slice(-width);
+  const r16 = (): number => rng.int(0, 0xffff);
+  return `${hex(index ^ mask, 8)}-${hex(r16(), 4)}-4${hex(r16(), 3)}-${hex(0x8000 | (r16() & 0x3fff), 4)}-${hex(r16(), 4)}${hex(r16(), 4)}${hex(r16(), 4)}`;
+}
+
+/** The index an {@link indexedGuid} of this `mask` encodes, or -1 when the text is no such GUID. */
+export function indexOfGuid(guid: string, mask = 0): number {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i.test(guid)) return -1;
+  return (Number.parseInt(guid.slice(0, 8), 16) ^ mask) >>> 0;
+}

@@ -1,14 +1,17 @@
 /**
  * The endpoint families the simulator answers, matched like the real API: paths
  * case-insensitively, BAP calls only with an `api-version`; the Graph ones are in `graph-routes.ts`,
- * the Power Platform API ones in `power-platform-routes.ts`.
+ * the Power Platform API ones in `power-platform-routes.ts`, the per-environment inventory in
+ * `inventory-routes.ts` and Dataverse in `dataverse-routes.ts`.
  */
+import { DATAVERSE_ROUTES } from './dataverse-routes.js';
 import { GRAPH_ROUTES } from './graph-routes.js';
+import { INVENTORY_ROUTES } from './inventory-routes.js';
 import { POWER_PLATFORM_ROUTES } from './power-platform-routes.js';
-import { apiError, type RouteContext, type SimResponse, type SimRoute, type EndpointFamily } from './sim-http.js';
+import { apiError, type RouteContext, type SimRequest, type SimResponse, type SimRoute, type EndpointFamily, type SimSurface } from './sim-http.js';
 import { dlpDetailPayload, dlpListItemPayload, environmentPayload, tenantIsolationPayload, tenantSettingsPayload } from './wire-payloads.js';
 
-export { apiError, type EndpointFamily, type RouteContext, type SimResponse } from './sim-http.js';
+export { apiError, type EndpointFamily, type RouteContext, type SimRequest, type SimResponse, type SimSurface } from './sim-http.js';
 
 /** The paging cursor of the environments list. BAP's real cursor format is not documented; only `nextLink` matters to clients. */
 const SKIP_TOKEN = '$skiptoken';
@@ -61,31 +64,60 @@ const BAP_ROUTES: SimRoute[] = [
   },
 ];
 
-const ROUTES: SimRoute[] = [...BAP_ROUTES, ...GRAPH_ROUTES, ...POWER_PLATFORM_ROUTES];
+const ROUTES: SimRoute[] = [
+  ...BAP_ROUTES.map((route): SimRoute => ({ surface: 'bap', ...route })),
+  ...GRAPH_ROUTES.map((route): SimRoute => ({ surface: 'graph', ...route })),
+  ...POWER_PLATFORM_ROUTES.map((route): SimRoute => ({ surface: 'powerPlatform', ...route })),
+  ...INVENTORY_ROUTES,
+  ...DATAVERSE_ROUTES,
+];
 
-/** Finds the route of a request; `family` is null for paths the simulator does not serve. */
-export function matchRoute(method: string, url: URL): { family: EndpointFamily | null; respond: (ctx: RouteContext) => SimResponse } {
+/** A request's route: its family, surface and virtual host (null for paths the simulator does not serve). */
+export interface MatchedRoute {
+  family: EndpointFamily | null;
+  surface: SimSurface | null;
+  /**
+   * The host the request goes to in the real cloud: the surface, or `dataverse:{environment}`
+   * for Dataverse (one host per organization). Throttling and `stats().byHost` count per host.
+   */
+  host: string | null;
+  respond: (ctx: RouteContext, request?: SimRequest) => SimResponse;
+}
+
+/** Finds the route of a request. */
+export function matchRoute(method: string, url: URL): MatchedRoute {
   for (const route of ROUTES) {
     const match = route.pattern.exec(url.pathname);
     if (!match) continue;
+    const surface = route.surface ?? 'graph';
     return {
       family: route.family,
-      respond: (ctx) => {
+      surface,
+      host: surface === 'dataverse' ? `dataverse:${safeDecode(match[1] ?? '').toLowerCase()}` : surface,
+      respond: (ctx, request = { headers: {} }) => {
         if (method !== route.method) return apiError(405, 'MethodNotAllowed', `The requested resource does not support http method '${method}'.`);
         if (route.needsApiVersion && !url.searchParams.get('api-version')) {
           return apiError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
         }
-        return route.handle(ctx, url, match);
+        return route.handle(ctx, url, match, request);
       },
     };
   }
-  return { family: null, respond: () => apiError(404, 'ResourceNotFound', `The route '${url.pathname}' is not served by the ppmat simulator.`) };
+  return { family: null, surface: null, host: null, respond: () => apiError(404, 'ResourceNotFound', `The route '${url.pathname}' is not served by the ppmat simulator.`) };
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function listEnvironments(ctx: RouteContext, url: URL): SimResponse {
   const offset = Math.max(0, Number.parseInt(url.searchParams.get(SKIP_TOKEN) ?? '0', 10) || 0);
   const all = ctx.model.environments;
-  const page = all.slice(offset, offset + ctx.pageSize).map((env) => environmentPayload(env, ctx.model.tenantId));
+  const page = all.slice(offset, offset + ctx.pageSize).map((env) => environmentPayload(env, ctx.model.tenantId, ctx.baseUrl));
   const body: Record<string, unknown> = { value: page };
   if (offset + ctx.pageSize < all.length) {
     const query = url.search

@@ -1,20 +1,25 @@
 /**
  * The built-in demo tenant: a fake Power Platform admin API on a loopback port, answering
  * the real payload shapes, so `ppmat` can be tried, demonstrated and tested end to end
- * without a tenant. Faults let tests make an endpoint fail the way real ones do.
+ * without a tenant. Faults let tests make an endpoint fail the way real ones do; a throttle,
+ * latency and random faults let a bench scan a tenant-sized simulation under real conditions.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PpmatError } from '../errors/catalogue.js';
 import type { ApiSurface } from '../http/types.js';
 import type { SimulatorProfile } from './profiles.js';
-import { apiError, matchRoute, type EndpointFamily, type SimResponse } from './routes.js';
+import { createFaultDice, createLatency, forbiddenResponse, serverErrorResponse, truncatedResponse, type FaultRates } from './request-faults.js';
+import { apiError, matchRoute, type EndpointFamily, type RouteContext, type SimResponse } from './routes.js';
 import { buildTenantModel, type TenantModel } from './tenant-model.js';
+import { resolvePageSizes, resolveSize, type SimulatorSize } from './tenant-size.js';
+import { createThrottle, type Throttle, type ThrottleOptions } from './throttle.js';
+
+export { DEFAULT_SIMULATOR_ENVIRONMENTS, DEFAULT_SIMULATOR_PAGE_SIZE, type SimulatorSize } from './tenant-size.js';
+export type { FaultRates } from './request-faults.js';
+export type { ThrottleOptions } from './throttle.js';
 
 export const DEFAULT_SIMULATOR_SEED = 42;
-export const DEFAULT_SIMULATOR_ENVIRONMENTS = 12;
-/** Small on purpose, so every demo scan exercises `nextLink` paging. */
-export const DEFAULT_SIMULATOR_PAGE_SIZE = 5;
 
 /**
  * How one endpoint family misbehaves: `times` requests (every one when omitted) get this
@@ -33,14 +38,41 @@ export interface SimulatorFault {
 export interface SimulatorOptions {
   seed?: number;
   profile?: SimulatorProfile;
-  /** Environments including the default one. */
+  /** Environments including the default one; an alias of `size.environments` (which wins). */
   environments?: number;
+  /** Tenant totals (default: 12 environments, 4 apps and 6 flows per environment, the profile's DLP policies). */
+  size?: SimulatorSize;
+  /** Page of the environment list and other tenant-wide lists (default 5; 100 above 100 environments). */
   pageSize?: number;
+  /** Page of the per-environment lists (default `pageSize` when given, else 5; 100 above 1,000 apps or flows). */
+  inventoryPageSize?: number;
+  /** The instant the inventory is "as of" (default: the start of the current UTC month); see `TenantModelOptions.asOf`. */
+  asOf?: Date | string;
   tenantId?: string;
   /** 0 (default) picks a free port. */
   port?: number;
   host?: string;
   faults?: Partial<Record<EndpointFamily, SimulatorFault>>;
+  /** A token bucket per (bearer token, virtual host); over it, 429 with `Retry-After`. */
+  throttle?: ThrottleOptions;
+  /** Delay before every answer: fixed, or uniform in [min, max] (seeded). */
+  latencyMs?: number | { min: number; max: number };
+  /** Seeded random faults: server errors, timeouts (never answered) and truncated bodies. */
+  faultRates?: FaultRates;
+  /** Families refused with the 403 of their surface. */
+  forbidden?: EndpointFamily[];
+  /** Milliseconds clock of the throttle (default `performance.now`), for tests. */
+  clock?: () => number;
+}
+
+/** Request accounting of a running simulator. */
+export interface SimulatorStats {
+  /** Requests received, including refused and throttled ones. */
+  requests: number;
+  /** Requests answered 429 by the throttle. */
+  throttled: number;
+  /** Requests let through the throttle, per virtual host (`bap`, `powerApps`, `flow`, `powerPlatform`, `graph`, `dataverse:{env}`). */
+  byHost: Record<string, number>;
 }
 
 export interface RunningSimulator {
@@ -50,8 +82,11 @@ export interface RunningSimulator {
   profile: SimulatorProfile;
   /** The tenant behind the payloads, for tests and demos that want to explain the result. */
   model: TenantModel;
+  /** The page sizes in effect. */
+  pageSizes: { pageSize: number; inventoryPageSize: number };
   /** Requests received so far, including refused ones. */
   requests(): number;
+  stats(): SimulatorStats;
   close(): Promise<void>;
 }
 
@@ -61,46 +96,105 @@ export function simulatorEndpoints(url: string): Record<ApiSurface, string> {
   return { bap: base, powerApps: base, flow: base, powerPlatform: base, graph: base };
 }
 
+/** What to do with one request. */
+type Outcome = { kind: 'send'; response: SimResponse } | { kind: 'hang' };
+
+/** The Dataverse proxy base that routes `https://{org-host}/path` to the simulator (`endpoints.dataverse`). */
+export function simulatorDataverseProxy(url: string): string {
+  return `${url.replace(/\/+$/, '')}/dataverse`;
+}
+
 /** Starts the simulator; resolves once it listens. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const profile = options.profile ?? 'defined';
+  const seed = options.seed ?? DEFAULT_SIMULATOR_SEED;
+  const size = resolveSize(options.size, options.environments);
   const model = buildTenantModel({
-    seed: options.seed ?? DEFAULT_SIMULATOR_SEED,
+    seed,
     profile,
-    environments: options.environments ?? DEFAULT_SIMULATOR_ENVIRONMENTS,
+    environments: size.environments,
+    apps: size.apps,
+    flows: size.flows,
+    policies: size.policies,
+    ...(options.asOf === undefined ? {} : { asOf: options.asOf }),
     ...(options.tenantId ? { tenantId: options.tenantId } : {}),
   });
-  const pageSize = Math.max(1, options.pageSize ?? DEFAULT_SIMULATOR_PAGE_SIZE);
+  const pageSizes = resolvePageSizes(size, options.pageSize, options.inventoryPageSize);
   const host = options.host ?? '127.0.0.1';
   const faultsLeft = new Map<EndpointFamily, number>();
   for (const [family, fault] of Object.entries(options.faults ?? {}) as [EndpointFamily, SimulatorFault | undefined][]) {
     if (fault) faultsLeft.set(family, fault.times ?? Number.POSITIVE_INFINITY);
   }
-  let requestCount = 0;
+  const forbidden = new Set(options.forbidden ?? []);
+  const throttle: Throttle | null = options.throttle ? createThrottle(options.throttle, options.clock ?? (() => performance.now())) : null;
+  const rollFault = createFaultDice(seed, options.faultRates ?? {});
+  const latency = createLatency(seed, options.latencyMs);
+  const stats = { requests: 0, throttled: 0 };
+  const byHost = new Map<string, number>();
+  const pending = new Set<NodeJS.Timeout>();
   let baseUrl = '';
+  let ctx: RouteContext | null = null;
 
-  const answer = (req: IncomingMessage): SimResponse => {
+  const decide = (req: IncomingMessage, body: string): Outcome => {
+    const send = (response: SimResponse): Outcome => ({ kind: 'send', response });
     const url = new URL(req.url ?? '/', baseUrl);
-    if (!/^Bearer\s+\S+/i.test(req.headers.authorization ?? '')) {
+    const authorization = /^Bearer\s+(\S+)/i.exec(req.headers.authorization ?? '');
+    if (!authorization) {
       const refused = apiError(401, 'MissingAuthenticationToken', 'The request does not carry a bearer access token.');
-      return { ...refused, headers: { 'WWW-Authenticate': 'Bearer' } };
+      return send({ ...refused, headers: { 'WWW-Authenticate': 'Bearer' } });
     }
     const route = matchRoute(req.method ?? 'GET', url);
-    if (route.family) {
+    if (route.host !== null) {
+      const refused = throttle?.take(authorization[1] ?? '', route.host);
+      if (refused) {
+        stats.throttled += 1;
+        return send(refused);
+      }
+      byHost.set(route.host, (byHost.get(route.host) ?? 0) + 1);
+    }
+    if (route.family && route.surface) {
+      if (forbidden.has(route.family)) return send(forbiddenResponse(route.surface, url.pathname, model.tenantId, route.family === 'powerPagesSites'));
       const fault = options.faults?.[route.family];
       const left = faultsLeft.get(route.family) ?? 0;
       if (fault && left > 0) {
         faultsLeft.set(route.family, left - 1);
-        return faultResponse(fault);
+        return send(faultResponse(fault));
       }
+      const random = rollFault();
+      if (random?.kind === 'timeout') return { kind: 'hang' };
+      if (random?.kind === 'serverError') return send(serverErrorResponse(random.status));
+      if (random?.kind === 'malformed') return send(truncatedResponse(serialize(route.respond(requestContext(body), req))));
     }
-    return route.respond({ model, baseUrl, pageSize });
+    return send(route.respond(requestContext(body), req));
   };
+  /** The shared context, with the body of a POST for the routes that read it. */
+  const requestContext = (body: string): RouteContext => (body === '' ? (ctx as RouteContext) : { ...(ctx as RouteContext), requestBody: body });
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    requestCount += 1;
-    req.resume();
-    req.on('end', () => send(res, answer(req)));
+    stats.requests += 1;
+    // Bodies are read only for POSTs (Graph `$batch`); every other body is drained unread.
+    const chunks: Buffer[] = [];
+    if (req.method === 'POST') req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    else req.resume();
+    req.on('end', () => {
+      const outcome = safely(() => decide(req, chunks.length === 0 ? '' : Buffer.concat(chunks).toString('utf8')));
+      // A timeout is never answered; the socket goes when the client gives up or the simulator closes.
+      if (outcome.kind === 'hang') return;
+      const delay = latency();
+      if (delay <= 0) {
+        send(res, outcome.response);
+        return;
+      }
+      const timer = setTimeout(() => {
+        pending.delete(timer);
+        send(res, outcome.response);
+      }, delay);
+      pending.add(timer);
+      res.once('close', () => {
+        clearTimeout(timer);
+        pending.delete(timer);
+      });
+    });
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -110,19 +204,34 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   baseUrl = `http://${shownHost}:${address.port}`;
+  ctx = { model, baseUrl, ...pageSizes };
 
   return {
     url: baseUrl,
     tenantId: model.tenantId,
     profile,
     model,
-    requests: () => requestCount,
+    pageSizes,
+    requests: () => stats.requests,
+    stats: () => ({ requests: stats.requests, throttled: stats.throttled, byHost: Object.fromEntries(byHost) }),
     close: () =>
       new Promise<void>((resolve, reject) => {
+        for (const timer of pending) clearTimeout(timer);
+        pending.clear();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),
   };
+}
+
+/** A handler that throws (e.g. a malformed percent-encoding in the path) answers instead of crashing the process. */
+function safely(decide: () => Outcome): Outcome {
+  try {
+    return decide();
+  } catch (error) {
+    const response = error instanceof URIError ? apiError(400, 'BadRequest', `The request URL is malformed: ${error.message}.`) : apiError(500, 'SimulatorError', `The simulator failed: ${(error as Error).message}`);
+    return { kind: 'send', response };
+  }
 }
 
 function faultResponse(fault: SimulatorFault): SimResponse {
@@ -133,8 +242,13 @@ function faultResponse(fault: SimulatorFault): SimResponse {
   return { ...base, headers };
 }
 
+function serialize(response: SimResponse): string {
+  return response.body === null || response.body === undefined ? '' : typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+}
+
 function send(res: ServerResponse, response: SimResponse): void {
-  const text = response.body === null || response.body === undefined ? '' : typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+  if (res.destroyed || res.writableEnded) return;
+  const text = serialize(response);
   res.writeHead(response.status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),

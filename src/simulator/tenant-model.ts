@@ -3,8 +3,17 @@
  * isolation, environment groups, Power Advisor and the Entra ID identity side, built deterministically from a seed and a profile. The wire payloads
  * (`wire-payloads.ts`) are rendered from this model, so the model stays readable
  * and the payloads stay faithful to the real API.
+ *
+ * What the environments hold (apps, flows, connectors, sites, Dataverse tables) is not stored:
+ * `inventory` and `dataverse` generate it per request (see `inventory-model.ts`), so the model of
+ * a 10,000-environment tenant costs O(environments) memory.
  */
+import { buildDataverseModel, type DataverseModel } from './dataverse-model.js';
+import { buildInventoryModel, type InventoryModel } from './inventory-model.js';
+import { startOfUtcMonth } from './lazy-items.js';
+import { createMakerDirectory, type MakerDirectory } from './makers.js';
 import { createRng, type Rng } from './prng.js';
+import { dataverseApiHost } from './dataverse-host.js';
 import { PROFILE_POSTURES, type EnvironmentSku, type ProfilePosture, type SimulatorProfile } from './profiles.js';
 import { buildDlpPolicies, type SimDlpPolicy } from './dlp-model.js';
 import { buildGovernanceModel, type SimAdvisorRecommendation, type SimEnvironmentGroup, type SimGroupTier } from './governance-model.js';
@@ -19,7 +28,10 @@ export interface SimEnvironment {
   location: string;
   azureRegion: string;
   createdTime: string;
-  /** Dataverse organisation, or null when the environment has no database. */
+  /**
+   * Dataverse organisation, or null when the environment has no database. `instanceUrl` is the
+   * URL it would have in the cloud; the wire sends the simulator's own (`dataverseInstanceUrl`).
+   */
   dataverse: { uniqueName: string; instanceUrl: string; securityGroupId: string } | null;
   /** `Standard` (managed) or `Basic`. */
   protectionLevel: 'Standard' | 'Basic';
@@ -51,6 +63,18 @@ export interface TenantModel {
   environmentGroups: SimEnvironmentGroup[];
   /** Power Advisor recommendations; null when Advisor refuses the tenant (no managed environment). */
   advisorRecommendations: SimAdvisorRecommendation[] | null;
+  /** The people who own apps, flows, connectors and agents (shared with the Graph side). */
+  makers: MakerDirectory;
+  /** Tenant totals: environments, canvas apps, cloud flows, DLP policies. */
+  size: { environments: number; apps: number; flows: number; policies: number };
+  /** The instant the inventory's timestamps are relative to (ISO): stale means 180 days before it. */
+  asOf: string;
+  /** Apps, flows, custom connectors and Power Pages sites, generated per request. */
+  inventory: InventoryModel;
+  /** Dataverse tables of the environments with a database, generated per request. */
+  dataverse: DataverseModel;
+  /** The index in `environments` of the environment with this name (case-insensitive), or -1. */
+  environmentIndex(name: string): number;
 }
 
 export interface TenantModelOptions {
@@ -58,8 +82,23 @@ export interface TenantModelOptions {
   profile: SimulatorProfile;
   /** Number of environments including the default one (at least 1). */
   environments: number;
+  /** Canvas apps and cloud flows of the whole tenant (default 4 and 6 per environment). */
+  apps?: number;
+  flows?: number;
+  /** DLP policies of the whole tenant (default: the profile's own). */
+  policies?: number | null;
+  /**
+   * The instant the inventory is "as of": item timestamps are fixed offsets before it, so the
+   * same instant gives byte-identical payloads. Default: the first instant of the current UTC
+   * month, so staleness and "recent pipeline runs" stay meaningful relative to the scan's clock.
+   */
+  asOf?: Date | string;
   tenantId?: string;
 }
+
+/** Makers per app: one in twenty, at least 20 (`model.makers`). */
+const APPS_PER_MAKER = 20;
+const MIN_MAKERS = 20;
 
 const COMPANIES = ['Contoso', 'Fabrikam', 'Northwind Traders', 'Adventure Works', 'Tailspin Toys', 'Woodgrove Bank'] as const;
 const DEPARTMENTS = ['Finance', 'HR', 'Sales', 'Marketing', 'Operations', 'IT', 'Supply Chain', 'Customer Service', 'Legal', 'Procurement', 'R&D', 'Facilities', 'Field Service', 'Analytics'] as const;
@@ -87,13 +126,40 @@ export function buildTenantModel(options: TenantModelOptions): TenantModel {
     groupTiers,
     environments.some((env) => env.protectionLevel === 'Standard'),
   );
+  const apps = Math.max(0, Math.floor(options.apps ?? environments.length * 4));
+  const flows = Math.max(0, Math.floor(options.flows ?? environments.length * 6));
+  const asOfMs = options.asOf === undefined ? startOfUtcMonth(new Date()).getTime() : new Date(options.asOf).getTime();
+  const domain = `${companyName.toLowerCase().replace(/[^a-z0-9]/g, '')}.onmicrosoft.com`;
+  const makers = createMakerDirectory({
+    seed: options.seed,
+    count: Math.max(MIN_MAKERS, Math.ceil(apps / APPS_PER_MAKER)),
+    deletedShare: posture.inventory.makerDeletedShare,
+    disabledShare: posture.inventory.makerDisabledShare,
+    domain,
+  });
+  const inventory = buildInventoryModel({ seed: options.seed, environments, makers, posture: posture.inventory, totals: { apps, flows }, asOfMs, domain });
+  const dataverse = buildDataverseModel({
+    seed: options.seed,
+    environments,
+    makers,
+    posture: posture.inventory,
+    asOfMs,
+    appCount: inventory.apps.count,
+    groupId: (index) => inventory.group(index).id,
+  });
+  const byName = new Map(environments.map((env, index) => [env.name.toLowerCase(), index]));
+  // Dataverse requests arrive by organization host (`{org}.api.crm4.dynamics.com`) too.
+  environments.forEach((env, index) => {
+    if (env.dataverse) byName.set(dataverseApiHost(env.dataverse.uniqueName).toLowerCase(), index);
+  });
+  const dlpPolicies = buildDlpPolicies(rng, posture, environments, timestamp, { total: options.policies ?? null, seed: options.seed });
   return {
     tenantId,
     companyName,
     profile: options.profile,
     environments,
     posture,
-    dlpPolicies: buildDlpPolicies(rng, posture, environments, timestamp),
+    dlpPolicies,
     tenantIsolation:
       posture.isolationAllowedTenants === null
         ? null
@@ -104,6 +170,12 @@ export function buildTenantModel(options: TenantModelOptions): TenantModel {
     identity: buildIdentityModel(options.seed, options.profile, companyName),
     environmentGroups: governance.environmentGroups,
     advisorRecommendations: governance.advisorRecommendations,
+    makers,
+    size: { environments: environments.length, apps, flows, policies: dlpPolicies.length },
+    asOf: inventory.asOf,
+    inventory,
+    dataverse,
+    environmentIndex: (name) => byName.get(name.toLowerCase()) ?? -1,
   };
 
   function timestamp(): string {

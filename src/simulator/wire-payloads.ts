@@ -3,6 +3,7 @@
  * reference (sections 1a, 2, 3b, 4, 5, 7a, 7b), never ppmat's normalized evidence. Values that the
  * real API sends as strings (`extendedSettings`) are strings here too.
  */
+import { dataverseApiHost } from './dataverse-host.js';
 import type { SimDlpPolicy, SimConnector } from './dlp-model.js';
 import type { SimAdvisorRecommendation, SimEnvironmentGroup, SimPolicyAssignment } from './governance-model.js';
 import type { SimEnvironment, TenantModel } from './tenant-model.js';
@@ -11,8 +12,22 @@ const ENVIRONMENT_ID_PREFIX = '/providers/Microsoft.BusinessAppPlatform/scopes/a
 const ENVIRONMENT_TYPE = 'Microsoft.BusinessAppPlatform/scopes/environments';
 const SYSTEM_USER = { id: '00000000-0000-0000-0000-000000000000', displayName: 'SYSTEM', type: 'NotSpecified' };
 
-/** One item of `GET .../scopes/admin/environments` (reference 1a). */
-export function environmentPayload(env: SimEnvironment, tenantId: string): Record<string, unknown> {
+/**
+ * The Dataverse Web API URL the environment list gives (`instanceApiUrl`): a real-looking
+ * `https://{org}.api.crm4.dynamics.com`, the same whatever port the simulator listens on, so
+ * evidence is identical between simulators. ppmat reaches it through its Dataverse proxy
+ * setting (`endpoints.dataverse`), which sends `https://{host}/path` to
+ * `{simulator}/dataverse/{host}/path` (`dataverse-routes.ts`).
+ */
+export { dataverseApiHost };
+
+export function dataverseInstanceUrl(_baseUrl: string, env: SimEnvironment): string {
+  return env.dataverse ? `https://${dataverseApiHost(env.dataverse.uniqueName)}` : '';
+}
+
+
+/** One item of `GET .../scopes/admin/environments` (reference 1a); `baseUrl` is the simulator's origin. */
+export function environmentPayload(env: SimEnvironment, tenantId: string, baseUrl: string): Record<string, unknown> {
   const properties: Record<string, unknown> = {
     tenantId,
     azureRegion: env.azureRegion,
@@ -53,7 +68,7 @@ export function environmentPayload(env: SimEnvironment, tenantId: string): Recor
       domainName: env.dataverse.uniqueName,
       version: '9.2.24101.00180',
       instanceUrl: env.dataverse.instanceUrl,
-      instanceApiUrl: env.dataverse.instanceUrl.replace('.crm4.', '.api.crm4.').replace(/\/$/, ''),
+      instanceApiUrl: dataverseInstanceUrl(baseUrl, env),
       baseLanguage: 1033,
       instanceState: 'Ready',
       createdTime: env.createdTime,

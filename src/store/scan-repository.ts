@@ -6,7 +6,7 @@
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { EvidenceItem } from '../evidence/snapshot.js';
 import type { HttpStats } from '../http/types.js';
-import { canonicalDocument } from '../evidence/content-hash.js';
+import { canonicalDocument, type CanonicalDocument } from '../evidence/content-hash.js';
 import type { CheckResult } from '../rules/types.js';
 import type { AreaScore, CapabilityResult } from '../scoring/types.js';
 
@@ -41,6 +41,17 @@ export interface ScanResults {
   capabilityResults: CapabilityResult[];
   areaScores: AreaScore[];
   error?: string;
+  /** Partition documents the scan stored while it collected (see {@link ScanRepository.putPartitions}). */
+  partitions?: { stored: number; new: number };
+}
+
+/** A partition document of a running scan (e.g. one environment's inventory), already canonicalized. */
+export interface PartitionDocument {
+  key: string;
+  /** The evidence family it belongs to (`inventory`), kept as the Evidence row's kind. */
+  kind: string;
+  doc: CanonicalDocument;
+  collectedAt: Date;
 }
 
 export interface SavedScan {
@@ -75,6 +86,15 @@ export interface ScanRepository {
   /** Marks scans still `running` that started before `startedBefore` as aborted: they died with their process. */
   abortStaleScans(startedBefore: Date, reason: string): Promise<number>;
   listScans(tenantId: string, limit?: number): Promise<ScanListItem[]>;
+  /**
+   * Stores documents of a running scan at once (content-addressed; a document seen before
+   * is only referenced). Returns how many were new.
+   */
+  putPartitions(scanId: number, documents: readonly PartitionDocument[]): Promise<number>;
+  /** The id of the tenant's last scan that finished with results (succeeded or partial), before `beforeScanId`. */
+  lastFinishedScanId(tenantId: string, beforeScanId: number): Promise<number | null>;
+  /** The documents a scan stored under these keys, by key. */
+  scanDocuments(scanId: number, keys: readonly string[]): Promise<Map<string, unknown>>;
   countEvidence(): Promise<number>;
 }
 
@@ -144,13 +164,17 @@ export function createScanRepository(prisma: PrismaClient): ScanRepository {
             checksPassed: count('pass') + count('attested'),
             checksFailed: count('fail'),
             checksUnknown: count('unknown'),
-            evidenceCount: results.evidence.filter((e) => e.status === 'ok').length,
-            evidenceNew,
+            evidenceCount: results.evidence.filter((e) => e.status === 'ok').length + (results.partitions?.stored ?? 0),
+            evidenceNew: evidenceNew + (results.partitions?.new ?? 0),
             requests: results.collectorRuns.reduce((sum, run) => sum + run.requests, 0),
             error: results.error ?? null,
           },
         });
-        return { scanId, evidenceCount: results.evidence.filter((e) => e.status === 'ok').length, evidenceNew };
+        return {
+          scanId,
+          evidenceCount: results.evidence.filter((e) => e.status === 'ok').length + (results.partitions?.stored ?? 0),
+          evidenceNew: evidenceNew + (results.partitions?.new ?? 0),
+        };
       });
     },
 
@@ -187,6 +211,38 @@ export function createScanRepository(prisma: PrismaClient): ScanRepository {
           evidenceNew: true,
         },
       });
+    },
+
+    async putPartitions(scanId, documents) {
+      if (documents.length === 0) return 0;
+      return prisma.$transaction(async (tx) => {
+        const { count } = await tx.evidence.createMany({
+          data: documents.map(({ kind, doc }) => ({ hash: doc.hash, kind, content: JSON.parse(doc.json) as Prisma.InputJsonValue, bytes: doc.bytes })),
+          skipDuplicates: true,
+        });
+        await tx.scanEvidence.createMany({
+          data: documents.map(({ key, doc, collectedAt }) => ({ scanId, key, status: 'ok', evidenceHash: doc.hash, reason: null, errorCode: null, collectedAt })),
+        });
+        return count;
+      });
+    },
+
+    async lastFinishedScanId(tenantId, beforeScanId) {
+      const scan = await prisma.scan.findFirst({
+        where: { tenantId, id: { lt: beforeScanId }, status: { in: ['succeeded', 'partial'] } },
+        orderBy: { id: 'desc' },
+        select: { id: true },
+      });
+      return scan?.id ?? null;
+    },
+
+    async scanDocuments(scanId, keys) {
+      if (keys.length === 0) return new Map();
+      const rows = await prisma.scanEvidence.findMany({
+        where: { scanId, key: { in: [...keys] }, status: 'ok' },
+        select: { key: true, evidence: { select: { content: true } } },
+      });
+      return new Map(rows.flatMap((row) => (row.evidence ? [[row.key, row.evidence.content as unknown] as const] : [])));
     },
 
     async countEvidence() {

@@ -28,7 +28,14 @@ function deps(overrides: Partial<DoctorDeps> = {}): DoctorDeps {
     list: async () => [],
     firstPage: async <T,>(path: string): Promise<T[]> => {
       if (path.startsWith('/identity/')) throw forbidden(path);
+      if (path.startsWith('/identityGovernance/entitlementManagement/')) {
+        throw new CollectionError('unavailable', 'PPMAT_E_HTTP_FORBIDDEN', `GET ${path} answered 403. The API said: NoLicense: Tenant does not meet license requirement!`, { httpStatus: 403, url: path });
+      }
       return [{} as T];
+    },
+    // The doctor looks up an id that exists nowhere: 404 means the lookup is allowed.
+    request: async (_method, path) => {
+      throw new CollectionError('error', 'PPMAT_E_HTTP_NOT_FOUND', `GET ${path} answered 404.`, { httpStatus: 404, url: path });
     },
     stats: stats(),
   };
@@ -49,6 +56,10 @@ describe('runDoctorChecks', () => {
       ['Graph directory role assignments (RoleManagement.Read.Directory)', true],
       ['Graph PIM eligible assignments (RoleEligibilitySchedule.Read.Directory)', true],
       ['Graph PIM active assignments (RoleAssignmentSchedule.Read.Directory)', true],
+      ['Graph organization (Organization.Read.All)', true],
+      ['Graph access review definitions (AccessReview.Read.All)', true],
+      ['Graph entitlement management access packages (EntitlementManagement.Read.All)', false],
+      ['Graph directory object lookups (owners) (Directory.Read.All)', true],
     ]);
     const byName = Object.fromEntries(checks.map((c) => [c.name.split(' (')[0], c]));
     expect(byName['token for flow']?.detail).toContain('AADSTS500011');
@@ -57,6 +68,8 @@ describe('runDoctorChecks', () => {
     );
     expect(byName['Power Platform API environment groups']?.fix).toMatch(/^give app 3c2a9b1e-2222-4d5e-8f90-abcdefabcdef the Power Platform Administrator role/);
     expect(byName['Graph Conditional Access policies']?.fix).toMatch(/^grant app 3c2a9b1e-2222-4d5e-8f90-abcdefabcdef the Microsoft Graph application permission Policy\.Read\.All, then grant admin consent/);
+    expect(byName['Graph entitlement management access packages']?.fix).toMatch(/^the tenant lacks a Microsoft Entra ID P2 or ID Governance licence/);
+    expect(byName['Graph directory object lookups']?.detail).toBe('readable (a lookup of an unknown id answered 404, as expected)');
     expect(checks.map((c) => `${c.detail} ${c.fix ?? ''}`).join('\n')).not.toContain('tok-7f3a9c');
   });
 

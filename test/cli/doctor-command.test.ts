@@ -39,7 +39,7 @@ describe('ppmat doctor', () => {
     const { code, stdout } = await cli('doctor', '--demo');
     expect(code).toBe(0);
     const lines = stdout.split('\n').filter((l) => /^[✓✗] /.test(l));
-    expect(lines).toHaveLength(10);
+    expect(lines).toHaveLength(14);
     expect(lines.every((l) => l.startsWith('✓ '))).toBe(true);
     expect(stdout).toMatch(/✓ token for graph \(https:\/\/graph\.microsoft\.com\/\.default\): obtained/);
     expect(stdout).toMatch(/✓ BAP admin environments list: readable/);

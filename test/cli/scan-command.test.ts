@@ -37,14 +37,15 @@ describe('ppmat scan', () => {
     const a = JSON.parse(first.stdout);
     const b = JSON.parse(second.stdout);
     expect(b.scanId).toBeGreaterThan(a.scanId);
-    expect(a.evidence).toEqual({ count: 9, new: 9 });
-    expect(b.evidence).toEqual({ count: 9, new: 0 });
+    // 12 families, 12 environments' inventory documents and the owner directory.
+    expect(a.evidence).toEqual({ count: 25, new: 25 });
+    expect(b.evidence).toEqual({ count: 25, new: 0 });
     expect(a.areas.map((x: { area: string; level: number }) => `${x.area}:${x.level}`).sort()).toEqual(['governance:200', 'security:200']);
     expect(a.checks.length).toBeGreaterThanOrEqual(8);
     const db = await openDatabase({ dataDir: env.PPMAT_DATA_DIR!, log: pino({ level: 'silent' }), ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}) });
     try {
       expect(await db.prisma.scan.count()).toBe(2);
-      expect(await db.prisma.evidence.count()).toBe(9);
+      expect(await db.prisma.evidence.count()).toBe(25);
     } finally {
       await db.close();
     }

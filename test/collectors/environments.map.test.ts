@@ -53,7 +53,7 @@ describe('mapEnvironment', () => {
         isDefault: false,
         azureRegion: 'westeurope',
         createdTime: '2023-10-24T09:37:26Z',
-        linkedEnvironmentMetadata: { instanceUrl: 'https://x.crm4.dynamics.com/', securityGroupId: 'sg-1' },
+        linkedEnvironmentMetadata: { instanceUrl: 'https://x.crm4.dynamics.com/', instanceApiUrl: 'https://x.api.crm4.dynamics.com/', securityGroupId: 'sg-1' },
         parentEnvironmentGroup: { id: 'group-1' },
         governanceConfiguration: {
           protectionLevel: 'Standard',
@@ -82,6 +82,8 @@ describe('mapEnvironment', () => {
       region: 'westeurope',
       createdTime: '2023-10-24T09:37:26Z',
       hasDataverse: true,
+      // The Web API URL, without its trailing slash.
+      dataverseUrl: 'https://x.api.crm4.dynamics.com',
       securityGroupId: 'sg-1',
       environmentGroupId: 'group-1',
       protectionLevel: 'Standard',

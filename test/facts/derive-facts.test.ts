@@ -49,6 +49,7 @@ describe('deriveFacts', () => {
       environments: ['environments'],
       adminAccess: ['conditionalAccess'],
       adminRoles: ['roleAssignments'],
+      inventory: ['inventory'],
     });
     expect(factOptionalEvidence('adminRoles')).toEqual(['pimSchedules']);
     expect(factOptionalEvidence('dlp')).toEqual([]);

@@ -23,7 +23,7 @@ afterAll(async () => {
 const outcomes = (checks: { checkId: string; outcome: Outcome }[]) => Object.fromEntries(checks.map((c) => [c.checkId, c.outcome]));
 
 describe('a demo scan with Microsoft Graph', () => {
-  it('collects all 9 evidence families, Graph included, and accounts Graph requests and pages on their CollectorRuns', async () => {
+  it('collects every evidence family, Graph included, and accounts Graph requests and pages on their CollectorRuns', async () => {
     const { outcome, simulatorRequests } = await scanSimulator(db, { profile: 'initial' });
     // Power Advisor refuses a tenant without managed environments: the tenant's posture, not a
     // failed collection, so the scan still succeeds.
@@ -39,11 +39,15 @@ describe('a demo scan with Microsoft Graph', () => {
     // Eligible and active instances of 3 roles; the 6 standing GA instances on two pages.
     expect(runs['pimSchedules']).toMatchObject({ status: 'ok', requests: 7, pages: 7 });
     expect(runs['pimSchedules']!.bytes).toBeGreaterThan(1000);
+    expect(runs['organization']).toMatchObject({ status: 'ok', requests: 1, pages: 1 });
+    // Access review definitions and access packages: one (empty) page each.
+    expect(runs['identityGovernance']).toMatchObject({ status: 'ok', requests: 2, pages: 2 });
     // Every request the simulator saw is on some CollectorRun.
     expect(outcome.collectorRuns.reduce((sum, r) => sum + r.requests, 0)).toBe(simulatorRequests);
 
     const stored = await db.prisma.scan.findUniqueOrThrow({ where: { id: outcome.scanId }, include: { evidence: true } });
-    expect(stored.evidence).toHaveLength(9);
+    // 12 families, plus each environment's inventory document and the owner directory.
+    expect(stored.evidence).toHaveLength(12 + 12 + 1);
   });
 
   it('a Graph 403 makes only the Graph evidence unavailable, naming the permission; checks that do not read it are unaffected', async () => {

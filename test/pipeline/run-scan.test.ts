@@ -39,12 +39,15 @@ describe('runScan on the demo tenant', () => {
     expect(scan.checkResults.length).toBe(outcome.checkResults.length);
     expect(scan.checkResults.length).toBeGreaterThanOrEqual(8);
     expect(scan.areaScores.map((a) => a.area).sort()).toEqual(['governance', 'security']);
-    expect(scan.evidence.map((e) => [e.key, e.status]).sort()).toEqual([
+    expect(scan.evidence.filter((e) => !e.key.startsWith('inventory:') && e.key !== 'inventory-owners').map((e) => [e.key, e.status]).sort()).toEqual([
       ['advisorRecommendations', 'ok'],
       ['conditionalAccess', 'ok'],
       ['dlpPolicies', 'ok'],
       ['environmentGroups', 'ok'],
       ['environments', 'ok'],
+      ['identityGovernance', 'ok'],
+      ['inventory', 'ok'],
+      ['organization', 'ok'],
       ['pimSchedules', 'ok'],
       ['roleAssignments', 'ok'],
       ['tenantIsolation', 'ok'],
@@ -68,7 +71,8 @@ describe('runScan on the demo tenant', () => {
     await scanSimulator(db, { profile: 'capable', seed: 7 });
     const before = await db.prisma.evidence.count();
     const { outcome } = await scanSimulator(db, { profile: 'capable', seed: 7 });
-    expect(outcome.saved).toMatchObject({ evidenceCount: 9, evidenceNew: 0 });
+    // 12 families, 12 environments' inventory documents and the owner directory.
+    expect(outcome.saved).toMatchObject({ evidenceCount: 25, evidenceNew: 0 });
     expect(await db.prisma.evidence.count()).toBe(before);
   });
 
@@ -134,6 +138,8 @@ describe('runScan on the demo tenant', () => {
         pimSchedules: down,
         environmentGroups: down,
         advisorRecommendations: down,
+        organization: down,
+        identityGovernance: down,
       },
     });
     expect(outcome.status).toBe('failed');
@@ -152,6 +158,9 @@ describe('runScan on the demo tenant', () => {
     expect(await db.prisma.scan.count()).toBe(before + 1);
     expect(scan).toMatchObject({ status: 'aborted', error: 'interrupted before the scan finished' });
     expect(scan.checkResults).toHaveLength(0);
-    expect(scan.evidence).toHaveLength(0);
+    // Only what was streamed while collecting stays (the inventory documents, evidence not
+    // results); a later scan never reuses an aborted scan's documents.
+    expect(scan.evidence.every((e) => e.key.startsWith('inventory'))).toBe(true);
+    expect(scan.evidence.filter((e) => !e.key.startsWith('inventory'))).toHaveLength(0);
   });
 });

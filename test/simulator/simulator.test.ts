@@ -46,7 +46,8 @@ async function collectAll(sim: RunningSimulator, sleeps: number[] = []): Promise
     },
   }).scoped(http.stats);
   const out: Collected = { errors: {} };
-  for (const collector of createCollectors()) {
+  // The inventory builds on the environments and streams to a store: test/pipeline/inventory-scan.test.ts covers it.
+  for (const collector of createCollectors().filter((c) => c.key !== 'inventory')) {
     try {
       const data = await collector.collect({ tenantId: sim.tenantId, http, graph, log: pino({ level: 'silent' }) });
       expect(evidenceDataSchemas[collector.key].safeParse(data).success).toBe(true);

@@ -12,7 +12,7 @@ import { loadRuleSet } from '../../src/rules/load-rules.js';
 import type { RuleSet } from '../../src/rules/rule-set.js';
 import { runScan, type ScanOutcome } from '../../src/scheduler/run-scan.js';
 import { demoAttestations } from '../../src/simulator/demo-attestations.js';
-import { simulatorEndpoints, startSimulator, type SimulatorOptions } from '../../src/simulator/server.js';
+import { simulatorDataverseProxy, simulatorEndpoints, startSimulator, type SimulatorOptions } from '../../src/simulator/server.js';
 import { RULES_DIR } from '../../src/store/paths.js';
 import { createScanRepository, type ScanRepository } from '../../src/store/scan-repository.js';
 import type { TestDatabase } from './test-database.js';
@@ -35,6 +35,7 @@ export async function scanSimulator(
   const log = pino({ level: 'silent' });
   const store: ScanRepository = createScanRepository(db.prisma);
   const endpoints = resolveEndpoints('public', { baseUrls: simulatorEndpoints(simulator.url) });
+  const dataverseProxy = simulatorDataverseProxy(simulator.url);
   const root = createHttpClient({
     baseUrls: endpoints.baseUrls,
     scopes: endpoints.scopes,
@@ -42,6 +43,7 @@ export async function scanSimulator(
     log,
     maxRetries: 3,
     sleep: async () => undefined,
+    dataverseProxy,
   });
   const graph = createGraphClient({
     baseUrl: endpoints.baseUrls.graph,

@@ -1,0 +1,282 @@
+/**
+ * What the inventory says about hygiene: resources shared with Everyone, overshared
+ * (shared with more than a threshold of users and groups), unused (no change for a number
+ * of days), orphaned (owner deleted or disabled in Entra ID), plus Dataverse posture
+ * (auditing, IP firewall, CSP), installed CoE solutions, pipelines and Power Pages.
+ *
+ * Streaming: the fact is folded one environment document at a time, so a tenant of
+ * 300,000 resources is never in memory at once; only per-owner counters and a few
+ * examples are kept. Pure: the same documents (in any order) give the same fact.
+ */
+import type { CanvasApp, CloudFlow, EnvironmentInventory, InventorySection, OwnerStatus, PrincipalRef } from '../evidence/inventory.schemas.js';
+import { INVENTORY_SECTIONS } from '../evidence/inventory.schemas.js';
+
+export interface InventoryFactOptions {
+  /** Shared with more users plus groups than this is overshared. */
+  oversharedThreshold: number;
+  /** Not modified for more than this many days is unused. */
+  unusedDays: number;
+  /** The scan's time: "unused" is measured from it. */
+  now: Date;
+}
+
+export const DEFAULT_INVENTORY_FACT_OPTIONS = { oversharedThreshold: 100, unusedDays: 180 } as const;
+
+/** Examples kept per finding: enough to name resources in a message, small enough to store. */
+export const MAX_EXAMPLES = 10;
+
+export interface ResourceRef {
+  kind: 'canvasApp' | 'cloudFlow' | 'customConnector' | 'agent';
+  id: string;
+  displayName: string;
+  environmentId: string;
+  environmentName: string;
+}
+
+export interface Finding {
+  count: number;
+  /** The first resources found, by environment then id. */
+  examples: ResourceRef[];
+}
+
+export interface InventoryFact {
+  totals: Record<InventorySection, number>;
+  /** Environments whose section was read, per section. */
+  environmentsRead: Record<InventorySection, number>;
+  /** Environments whose section could not be read (unavailable or error), per section. */
+  environmentsUnread: Record<InventorySection, number>;
+  sharedWithEveryone: Finding;
+  overshared: Finding & { threshold: number };
+  unused: Finding & { days: number };
+  /** Null until owners were looked up (or when they could not be). */
+  orphaned: (Finding & { deletedOwners: number; disabledOwners: number; unknownOwners: number }) | null;
+  /** Resources whose sharing was read (apps and flows with permissions). */
+  sharingRead: number;
+  dataverse: {
+    environments: number;
+    auditEnabled: number;
+    auditDisabled: EnvironmentName[];
+    ipFirewallEnabled: number;
+    cspEnabled: number;
+    /** Environments where a known solution is installed, by unique name. */
+    solutions: Record<string, EnvironmentName[]>;
+    pipelinesHosts: EnvironmentName[];
+    pipelines: number;
+    /** Pipelines with at least two chained stages. */
+    multiStagePipelines: number;
+    /** Pipelines with a stage that requires a pre-deployment approval. */
+    approvalGatedPipelines: number;
+    successfulRunsLast90Days: number;
+  };
+  powerPages: { sites: number; publicSites: number };
+}
+
+export interface EnvironmentName {
+  id: string;
+  displayName: string;
+}
+
+interface OwnedCounter {
+  count: number;
+  examples: ResourceRef[];
+}
+
+export interface InventoryAccumulator {
+  add(doc: EnvironmentInventory): void;
+  /** The owner lookups; without them `orphaned` stays null. */
+  setOwners(owners: Iterable<OwnerStatus>): void;
+  result(): InventoryFact;
+}
+
+const zeroSections = (): Record<InventorySection, number> => Object.fromEntries(INVENTORY_SECTIONS.map((s) => [s, 0])) as Record<InventorySection, number>;
+
+const refKey = (ref: ResourceRef): string => `${ref.environmentId}\u0000${ref.kind}\u0000${ref.id}`;
+
+/**
+ * Keeps the `max` smallest items by key, sorted: environments arrive in any order (they
+ * are collected concurrently), and the examples must not depend on it.
+ */
+function keepSmallest<T>(list: T[], item: T, key: (item: T) => string, max: number): void {
+  const k = key(item);
+  if (list.length >= max && k >= key(list[list.length - 1] as T)) return;
+  let at = list.length;
+  while (at > 0 && key(list[at - 1] as T) > k) at -= 1;
+  list.splice(at, 0, item);
+  if (list.length > max) list.pop();
+}
+
+function pushExample(finding: Finding, ref: ResourceRef): void {
+  finding.count += 1;
+  keepSmallest(finding.examples, ref, refKey, MAX_EXAMPLES);
+}
+
+const envKey = (e: EnvironmentName): string => e.id;
+const keepEnv = (list: EnvironmentName[], e: EnvironmentName): void => keepSmallest(list, e, envKey, MAX_EXAMPLES);
+
+/** Creates the streaming fold of the inventory fact. */
+export function createInventoryAccumulator(options: InventoryFactOptions): InventoryAccumulator {
+  const totals = zeroSections();
+  const read = zeroSections();
+  const unread = zeroSections();
+  const everyone: Finding = { count: 0, examples: [] };
+  const overshared: Finding = { count: 0, examples: [] };
+  const unused: Finding = { count: 0, examples: [] };
+  const byOwner = new Map<string, OwnedCounter>();
+  let owners: Map<string, OwnerStatus> | null = null;
+  let sharingRead = 0;
+  const unusedBefore = options.now.getTime() - options.unusedDays * 86_400_000;
+  const dataverse: InventoryFact['dataverse'] = {
+    environments: 0,
+    auditEnabled: 0,
+    auditDisabled: [],
+    ipFirewallEnabled: 0,
+    cspEnabled: 0,
+    solutions: {},
+    pipelinesHosts: [],
+    pipelines: 0,
+    multiStagePipelines: 0,
+    approvalGatedPipelines: 0,
+    successfulRunsLast90Days: 0,
+  };
+  const powerPages = { sites: 0, publicSites: 0 };
+
+  const own = (owner: PrincipalRef, ref: ResourceRef): void => {
+    if (!owner.id) return;
+    const id = owner.id.toLowerCase();
+    const counter = byOwner.get(id) ?? { count: 0, examples: [] };
+    counter.count += 1;
+    keepSmallest(counter.examples, ref, refKey, 3);
+    byOwner.set(id, counter);
+  };
+
+  const judgeShared = (item: CanvasApp | CloudFlow, ref: ResourceRef): void => {
+    if (item.sharing) {
+      sharingRead += 1;
+      if (item.sharing.everyone) pushExample(everyone, ref);
+    }
+    const users = item.sharing?.users ?? ('sharedUsersCount' in item ? item.sharedUsersCount : null) ?? 0;
+    const groups = item.sharing?.groups ?? ('sharedGroupsCount' in item ? item.sharedGroupsCount : null) ?? 0;
+    if (users + groups > options.oversharedThreshold) pushExample(overshared, ref);
+  };
+
+  const judgeUnused = (lastModified: string | null, ref: ResourceRef): void => {
+    if (lastModified === null) return;
+    const time = Date.parse(lastModified);
+    if (Number.isFinite(time) && time < unusedBefore) pushExample(unused, ref);
+  };
+
+  const env = (doc: EnvironmentInventory): EnvironmentName => ({ id: doc.environmentId, displayName: doc.displayName });
+
+  return {
+    add(doc) {
+      const base = { environmentId: doc.environmentId, environmentName: doc.displayName };
+      for (const section of INVENTORY_SECTIONS) {
+        const result = doc.sections[section];
+        if (result.status === 'ok') read[section] += 1;
+        else if (result.status === 'unavailable' || result.status === 'error') unread[section] += 1;
+      }
+      const s = doc.sections;
+      if (s.canvasApps.status === 'ok') {
+        for (const app of s.canvasApps.data) {
+          const ref: ResourceRef = { kind: 'canvasApp', id: app.id, displayName: app.displayName, ...base };
+          totals.canvasApps += 1;
+          judgeShared(app, ref);
+          judgeUnused(app.lastModifiedTime, ref);
+          own(app.owner, ref);
+        }
+      }
+      if (s.cloudFlows.status === 'ok') {
+        for (const flow of s.cloudFlows.data) {
+          const ref: ResourceRef = { kind: 'cloudFlow', id: flow.id, displayName: flow.displayName, ...base };
+          totals.cloudFlows += 1;
+          judgeShared(flow, ref);
+          judgeUnused(flow.lastModifiedTime, ref);
+          own(flow.owner, ref);
+        }
+      }
+      if (s.customConnectors.status === 'ok') {
+        for (const connector of s.customConnectors.data) {
+          totals.customConnectors += 1;
+          own(connector.owner, { kind: 'customConnector', id: connector.id, displayName: connector.displayName, ...base });
+        }
+      }
+      // An agent's owner is a Dataverse user or team row, not an Entra ID object: no orphan check.
+      if (s.agents.status === 'ok') totals.agents += s.agents.data.length;
+      if (s.modelDrivenApps.status === 'ok') totals.modelDrivenApps += s.modelDrivenApps.data.length;
+      if (s.powerPagesSites.status === 'ok') {
+        totals.powerPagesSites += s.powerPagesSites.data.length;
+        powerPages.sites += s.powerPagesSites.data.length;
+        powerPages.publicSites += s.powerPagesSites.data.filter((site) => site.siteVisibility?.toLowerCase() === 'public').length;
+      }
+      if (s.dataverse.status === 'ok') {
+        const settings = s.dataverse.data;
+        totals.dataverse += 1;
+        dataverse.environments += 1;
+        if (settings.organization?.auditEnabled === true) dataverse.auditEnabled += 1;
+        else if (settings.organization?.auditEnabled === false) keepEnv(dataverse.auditDisabled, env(doc));
+        if (settings.organization?.ipFirewallEnabled === true && settings.organization.ipFirewallAuditMode !== true) dataverse.ipFirewallEnabled += 1;
+        if (settings.organization?.cspEnabled === true) dataverse.cspEnabled += 1;
+        for (const solution of settings.solutions) {
+          keepEnv((dataverse.solutions[solution.uniqueName] ??= []), env(doc));
+        }
+        if (settings.pipelinesHost) {
+          keepEnv(dataverse.pipelinesHosts, env(doc));
+          dataverse.pipelines += settings.pipelines.length;
+          dataverse.multiStagePipelines += settings.pipelines.filter((p) => p.stages.some((stage) => stage.previousStageId !== null)).length;
+          dataverse.approvalGatedPipelines += settings.pipelines.filter((p) => p.stages.some((stage) => stage.approvalRequired === true)).length;
+          dataverse.successfulRunsLast90Days += settings.successfulRunsLast90Days ?? 0;
+        }
+      }
+    },
+
+    setOwners(list) {
+      owners = new Map();
+      for (const owner of list) owners.set(owner.id.toLowerCase(), owner);
+    },
+
+    result() {
+      let orphaned: InventoryFact['orphaned'] = null;
+      if (owners !== null) {
+        const found: Finding & { deletedOwners: number; disabledOwners: number; unknownOwners: number } = { count: 0, examples: [], deletedOwners: 0, disabledOwners: 0, unknownOwners: 0 };
+        for (const [id, counter] of byOwner) {
+          const status = owners.get(id);
+          if (!status || status.status === 'unknown') {
+            found.unknownOwners += 1;
+            continue;
+          }
+          const gone = status.status === 'deleted';
+          const disabled = status.status === 'exists' && status.accountEnabled === false;
+          if (!gone && !disabled) continue;
+          if (gone) found.deletedOwners += 1;
+          else found.disabledOwners += 1;
+          found.count += counter.count;
+          for (const ref of counter.examples) keepSmallest(found.examples, ref, refKey, MAX_EXAMPLES);
+        }
+        // Every lookup failed (e.g. the Graph permission is missing): orphans are unknown, not zero.
+        const allUnknown = byOwner.size > 0 && found.unknownOwners === byOwner.size;
+        orphaned = allUnknown ? null : found;
+      }
+      return {
+        totals: { ...totals },
+        environmentsRead: { ...read },
+        environmentsUnread: { ...unread },
+        sharedWithEveryone: everyone,
+        overshared: { ...overshared, threshold: options.oversharedThreshold },
+        unused: { ...unused, days: options.unusedDays },
+        orphaned,
+        sharingRead,
+        dataverse,
+        powerPages,
+      };
+    },
+  };
+}
+
+/** Folds a list of documents at once (rule cases, replays of small snapshots). */
+export function deriveInventory(docs: Iterable<EnvironmentInventory>, owners: Iterable<OwnerStatus> | null, options: InventoryFactOptions): InventoryFact {
+  const accumulator = createInventoryAccumulator(options);
+  for (const doc of docs) accumulator.add(doc);
+  if (owners) accumulator.setOwners(owners);
+  return accumulator.result();
+}
+

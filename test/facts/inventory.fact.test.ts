@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import type { CanvasApp, CloudFlow, EnvironmentInventory, OwnerStatus } from '../../src/evidence/inventory.schemas.js';
+import { createInventoryAccumulator, deriveInventory } from '../../src/facts/inventory.fact.js';
+
+const NOW = new Date('2026-11-27T00:00:00Z');
+const OPTIONS = { oversharedThreshold: 10, unusedDays: 180, now: NOW };
+const ALICE = 'a11ce000-0000-4000-8000-000000000001';
+const GONE = 'd0d0d0d0-0000-4000-8000-000000000002';
+
+function app(id: string, overrides: Partial<CanvasApp> = {}): CanvasApp {
+  return {
+    id,
+    displayName: `App ${id}`,
+    owner: { id: ALICE, displayName: 'Alice', type: 'User' },
+    createdTime: '2026-01-01T00:00:00Z',
+    lastModifiedTime: '2026-11-01T00:00:00Z',
+    lastPublishTime: null,
+    sharedUsersCount: 0,
+    sharedGroupsCount: 0,
+    sharing: { users: 0, groups: 0, everyone: false },
+    almMode: null,
+    usesPremiumApi: null,
+    dlpStatus: null,
+    ...overrides,
+  };
+}
+
+function flow(id: string, overrides: Partial<CloudFlow> = {}): CloudFlow {
+  return {
+    id,
+    displayName: `Flow ${id}`,
+    state: 'Started',
+    owner: { id: ALICE, displayName: null, type: 'User' },
+    createdTime: null,
+    lastModifiedTime: '2026-11-01T00:00:00Z',
+    sharing: null,
+    ...overrides,
+  };
+}
+
+const na = { status: 'not_applicable' as const, reason: 'it has no Dataverse database' };
+
+function doc(environmentId: string, apps: CanvasApp[], flows: CloudFlow[] = []): EnvironmentInventory {
+  return {
+    environmentId,
+    displayName: environmentId.toUpperCase(),
+    type: 'Production',
+    sections: {
+      canvasApps: { status: 'ok', data: apps },
+      cloudFlows: { status: 'ok', data: flows },
+      customConnectors: { status: 'ok', data: [] },
+      modelDrivenApps: na,
+      agents: na,
+      powerPagesSites: na,
+      dataverse: na,
+    },
+  };
+}
+
+const owners = (gone: 'deleted' | 'unknown'): OwnerStatus[] => [
+  { id: ALICE, status: 'exists', accountEnabled: true, checkedAt: NOW.toISOString() },
+  { id: GONE, status: gone, accountEnabled: null, checkedAt: NOW.toISOString() },
+];
+
+describe('inventory fact', () => {
+  it('finds apps shared with Everyone, overshared and unused ones, naming them', () => {
+    const fact = deriveInventory(
+      [
+        doc('env-b', [
+          app('b1', { sharing: { users: 0, groups: 0, everyone: true } }),
+          app('b2', { sharing: { users: 8, groups: 3, everyone: false } }),
+          app('b3', { lastModifiedTime: '2025-01-01T00:00:00Z' }),
+        ]),
+        doc('env-a', [app('a1')], [flow('f1', { lastModifiedTime: '2024-01-01T00:00:00Z' })]),
+      ],
+      null,
+      OPTIONS,
+    );
+    expect(fact.totals).toMatchObject({ canvasApps: 4, cloudFlows: 1, customConnectors: 0, agents: 0 });
+    expect(fact.sharedWithEveryone).toEqual({ count: 1, examples: [expect.objectContaining({ id: 'b1', environmentId: 'env-b', kind: 'canvasApp' })] });
+    expect(fact.overshared).toMatchObject({ count: 1, threshold: 10, examples: [expect.objectContaining({ id: 'b2' })] });
+    // Examples are ordered by environment, so concurrent collection cannot change them.
+    expect(fact.unused.examples.map((e) => e.id)).toEqual(['f1', 'b3']);
+    expect(fact.orphaned).toBeNull();
+    expect(fact.environmentsRead.canvasApps).toBe(2);
+  });
+
+  it('uses the list counts when the permissions were not read', () => {
+    const fact = deriveInventory([doc('env', [app('x', { sharing: null, sharedUsersCount: 20, sharedGroupsCount: 0 })])], null, OPTIONS);
+    expect(fact.overshared.count).toBe(1);
+    expect(fact.sharingRead).toBe(0);
+  });
+
+  it('counts resources of deleted owners as orphaned once owners are known', () => {
+    const docs = [doc('env', [app('x'), app('y', { owner: { id: GONE, displayName: 'Gone', type: 'User' } })], [flow('f', { owner: { id: GONE.toUpperCase(), displayName: null, type: 'User' } })])];
+    const fact = deriveInventory(docs, owners('deleted'), OPTIONS);
+    expect(fact.orphaned).toMatchObject({ count: 2, deletedOwners: 1, disabledOwners: 0, unknownOwners: 0 });
+    expect(fact.orphaned?.examples.map((e) => e.id)).toEqual(['y', 'f']);
+  });
+
+  it('says orphans are unknown (null), not zero, when no owner could be looked up', () => {
+    const unknown: OwnerStatus[] = [{ id: ALICE, status: 'unknown', accountEnabled: null, checkedAt: NOW.toISOString(), reason: 'Graph answered 403' }];
+    expect(deriveInventory([doc('env', [app('x')])], unknown, OPTIONS).orphaned).toBeNull();
+    expect(deriveInventory([doc('env', [app('x'), app('y', { owner: { id: GONE, displayName: null, type: 'User' } })])], owners('unknown'), OPTIONS).orphaned).toMatchObject({
+      count: 0,
+      unknownOwners: 1,
+    });
+  });
+
+  it('gives the same fact whatever the order of the environments', () => {
+    const docs = Array.from({ length: 30 }, (_, i) =>
+      doc(`env-${String(i).padStart(2, '0')}`, [app(`a${i}`, { sharing: { users: 0, groups: 0, everyone: true }, lastModifiedTime: '2020-01-01T00:00:00Z' })]),
+    );
+    const forward = deriveInventory(docs, null, OPTIONS);
+    const backward = deriveInventory([...docs].reverse(), null, OPTIONS);
+    expect(backward).toEqual(forward);
+    expect(forward.sharedWithEveryone.count).toBe(30);
+    expect(forward.sharedWithEveryone.examples).toHaveLength(10);
+    expect(forward.sharedWithEveryone.examples[0]?.environmentId).toBe('env-00');
+  });
+
+  it('folds Dataverse settings: auditing, firewall, CoE solutions and pipelines', () => {
+    const accumulator = createInventoryAccumulator(OPTIONS);
+    const base = doc('host', []);
+    accumulator.add({
+      ...base,
+      sections: {
+        ...base.sections,
+        dataverse: {
+          status: 'ok',
+          data: {
+            organization: {
+              auditEnabled: true,
+              userAccessAuditEnabled: true,
+              readAuditEnabled: false,
+              auditRetentionDays: 365,
+              ipFirewallEnabled: true,
+              ipFirewallAuditMode: false,
+              allowedIpRanges: ['10.0.0.0/8'],
+              cookieBindingEnabled: null,
+              cspEnabled: true,
+              cspEnabledForCanvas: null,
+            },
+            solutions: [{ uniqueName: 'CenterofExcellenceCoreComponents', friendlyName: null, version: '4.24', isManaged: true, installedOn: null }],
+            pipelinesHost: true,
+            pipelines: [
+              {
+                id: 'p',
+                name: 'Release',
+                stages: [
+                  { id: 's1', name: 'Test', pipelineId: 'p', targetEnvironmentId: 't', previousStageId: null, approvalRequired: false },
+                  { id: 's2', name: 'Prod', pipelineId: 'p', targetEnvironmentId: 'x', previousStageId: 's1', approvalRequired: true },
+                ],
+              },
+            ],
+            successfulRunsLast90Days: 12,
+          },
+        },
+      },
+    });
+    const { dataverse } = accumulator.result();
+    expect(dataverse).toMatchObject({ environments: 1, auditEnabled: 1, ipFirewallEnabled: 1, cspEnabled: 1, pipelines: 1, multiStagePipelines: 1, approvalGatedPipelines: 1, successfulRunsLast90Days: 12 });
+    expect(dataverse.solutions['CenterofExcellenceCoreComponents']).toEqual([{ id: 'host', displayName: 'HOST' }]);
+  });
+});

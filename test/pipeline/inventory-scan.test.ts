@@ -1,0 +1,55 @@
+/**
+ * The inventory end to end: the simulator's inventory endpoints, the real section
+ * collectors, the partition writer and the streamed fact, stored in the database; then an
+ * unchanged rescan that reuses the last scan's answers.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INVENTORY_SECTIONS, type EnvironmentInventory, type InventoryEvidence } from '../../src/evidence/inventory.schemas.js';
+import { openTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { scanSimulator } from '../support/scan-rig.js';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await openTestDatabase();
+});
+afterAll(async () => {
+  await db?.dispose();
+});
+
+const inventoryRun = (runs: { collector: string; requests: number }[]) => runs.find((r) => r.collector === 'inventory');
+
+describe('inventory scan of the demo tenant', () => {
+  it('stores a document per environment, judges sharing and orphans, and a rescan reuses what did not change', async () => {
+    const first = await scanSimulator(db, { profile: 'initial' });
+    const index = first.outcome.snapshot.evidence.inventory;
+    expect(index?.status).toBe('ok');
+    const data = index?.data as InventoryEvidence;
+    const environments = first.outcome.snapshot.evidence.environments?.data?.environments ?? [];
+    expect(data.environments.map((e) => e.id).sort()).toEqual(environments.map((e) => e.id).sort());
+    for (const section of INVENTORY_SECTIONS) expect(data.sections[section].error, section).toBe(0);
+    expect(data.owners.unknown).toBe(0);
+    expect(data.owners.deleted).toBeGreaterThan(0);
+
+    const stored = await db.prisma.scanEvidence.findMany({ where: { scanId: first.outcome.scanId, key: { startsWith: 'inventory:' } }, include: { evidence: true } });
+    expect(stored).toHaveLength(environments.length);
+    const doc = stored[0]?.evidence?.content as unknown as EnvironmentInventory;
+    expect(doc.sections.canvasApps.status).toBe('ok');
+    expect(data.environments.find((e) => e.id === doc.environmentId)?.hash).toBe(stored[0]?.evidenceHash);
+
+    const results = Object.fromEntries(first.outcome.checkResults.map((r) => [r.checkId, r]));
+    expect(results['governance.orphaned-resources']?.outcome).toBe('fail');
+    expect(results['governance.orphaned-resources']?.message).toMatch(/resources belong to \d+ owners who left or are disabled, e\.g\. /);
+    expect(results['governance.no-overshared-apps']?.outcome).toBe('fail');
+
+    const rescan = await scanSimulator(db, { profile: 'initial' });
+    const firstRequests = inventoryRun(first.outcome.collectorRuns)?.requests ?? 0;
+    const rescanRequests = inventoryRun(rescan.outcome.collectorRuns)?.requests ?? 0;
+    expect(rescanRequests).toBeLessThan(firstRequests / 2);
+    // No owner is looked up again within ownerRecheckDays: the rescan makes no Graph $batch.
+    const graphBatches = (await db.prisma.collectorRun.findFirstOrThrow({ where: { scanId: rescan.outcome.scanId, collector: 'inventory' } })).requests;
+    expect(graphBatches).toBe(rescanRequests);
+    // An unchanged tenant stores nothing new: every document hashes as before.
+    expect(rescan.outcome.saved.evidenceNew).toBe(0);
+    expect(rescan.outcome.checkResults.map((r) => [r.checkId, r.outcome])).toEqual(first.outcome.checkResults.map((r) => [r.checkId, r.outcome]));
+  });
+});
