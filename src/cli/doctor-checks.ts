@@ -7,7 +7,10 @@
 import type { TokenCredential } from '@azure/identity';
 import type { CloudProfile } from '../auth/clouds.js';
 import { ENVIRONMENT_GROUPS_PATH, NO_GROUPS_STATUSES } from '../collectors/environment-groups.collector.js';
+import { ADVISOR_RECOMMENDATIONS_PATH, NO_RECOMMENDATIONS_STATUSES, noManagedEnvironmentError } from '../collectors/advisor-recommendations.collector.js';
 import { ENVIRONMENTS_PATH } from '../collectors/environments.collector.js';
+import { mapEnvironment } from '../collectors/environments.map.js';
+import { rawEnvironmentSchema } from '../collectors/environments.raw.js';
 import { DIRECTORY_OBJECTS_PERMISSION, directoryObjectPath } from '../collectors/directory-objects.js';
 import { DIRECTORY_ROLES, roleFilteredPath } from '../collectors/directory-roles.js';
 import { LICENCE_REFUSAL_PATTERN } from '../collectors/identity-governance.collector.js';
@@ -94,6 +97,8 @@ export async function runDoctorChecks(deps: DoctorDeps): Promise<DoctorCheck[]> 
   for (const audience of TOKEN_AUDIENCES) checks.push(await tokenCheck(deps, audience.label, audience.surface));
   checks.push(await bapCheck(deps));
   checks.push(await powerPlatformApiCheck(deps));
+  checks.push(await advisorCheck(deps));
+  checks.push(await dataverseCheck(deps));
   for (const probe of GRAPH_PROBES) checks.push(await graphCheck(deps, probe));
   checks.push(await ownerLookupCheck(deps));
   return checks;
@@ -178,6 +183,74 @@ function powerPlatformApiCheck(deps: DoctorDeps): Promise<DoctorCheck> {
           ? 'the token was rejected: check the tenant id and the powerPlatform scope of this cloud'
           : 'check that the Power Platform API endpoint of this cloud is reachable from here',
   );
+}
+
+/** Power Advisor: readable, or not yet available because no environment is managed (an answer about the tenant, not a set-up error). */
+function advisorCheck(deps: DoctorDeps): Promise<DoctorCheck> {
+  return probe(
+    deps,
+    'Power Platform API Advisor recommendations',
+    async () => {
+      try {
+        const response = await deps.http.request<{ value?: unknown[] }>({
+          surface: 'powerPlatform',
+          url: ADVISOR_RECOMMENDATIONS_PATH,
+          acceptStatus: [...NO_RECOMMENDATIONS_STATUSES],
+          ...signalOf(deps),
+        });
+        return `readable (${plural(Array.isArray(response.data?.value) ? response.data.value.length : 0, 'recommendation')})`;
+      } catch (error) {
+        if (noManagedEnvironmentError(error)) return 'not available until at least one environment is managed (the scan reports it so, without failing)';
+        throw error;
+      }
+    },
+    (status) =>
+      status === 403
+        ? `give ${appName(deps)} the Power Platform Administrator role, or the Power Platform API permission with admin consent`
+        : 'check that the Power Platform API endpoint of this cloud is reachable from here',
+  );
+}
+
+/**
+ * Dataverse: a token for the first environment's own Dataverse URL, and its `organizations`
+ * row, which needs the app to be an application user of that environment. Every other
+ * environment needs the same; a scan reports each one that refuses.
+ */
+async function dataverseCheck(deps: DoctorDeps): Promise<DoctorCheck> {
+  let environment: { name: string; displayName: string; url: string } | null;
+  try {
+    environment = await firstDataverseEnvironment(deps);
+  } catch (error) {
+    deps.signal?.throwIfAborted();
+    return { name: 'Dataverse', ok: false, detail: describe(error).message, fix: 'fix the BAP admin environments list first: the Dataverse URLs come from it' };
+  }
+  if (environment === null) return { name: 'Dataverse', ok: true, detail: 'no environment on the first page has a Dataverse database' };
+  const { name, displayName, url } = environment;
+  return probe(
+    deps,
+    `Dataverse of '${displayName}' (token for ${new URL(url).origin}/.default, application user)`,
+    async () => {
+      await deps.http.request({ surface: 'dataverse', url: `${url}/api/data/v9.2/organizations?$select=organizationid&$top=1`, ...signalOf(deps) });
+      return 'readable';
+    },
+    (status, message) =>
+      /PPMAT_E_AUTH_TOKEN/.test(message)
+        ? `${appName(deps)} could not get a token for this Dataverse organization: check that the Dynamics CRM API (00000007-0000-0000-c000-000000000000) is not blocked for the app`
+        : status === 403 || status === 401
+          ? `add ${appName(deps)} as an application user with a read role in environment '${displayName}' (${name}) and every other environment ppmat should read (Power Platform admin center > Environment > Settings > Users + permissions > Application users)`
+          : 'check that the Dataverse organization is reachable from here',
+  );
+}
+
+async function firstDataverseEnvironment(deps: DoctorDeps): Promise<{ name: string; displayName: string; url: string } | null> {
+  const response = await deps.http.request<{ value?: unknown[] }>({ surface: 'bap', url: ENVIRONMENTS_PATH, ...signalOf(deps) });
+  for (const item of Array.isArray(response.data?.value) ? response.data.value : []) {
+    const parsed = rawEnvironmentSchema.safeParse(item);
+    if (!parsed.success) continue;
+    const environment = mapEnvironment(parsed.data);
+    if (environment.dataverseUrl) return { name: environment.id, displayName: environment.displayName, url: environment.dataverseUrl };
+  }
+  return null;
 }
 
 function graphCheck(deps: DoctorDeps, graphProbe: (typeof GRAPH_PROBES)[number]): Promise<DoctorCheck> {

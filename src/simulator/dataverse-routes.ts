@@ -26,7 +26,6 @@ const PIPELINES_HOST_SETTING = 'DefaultCustomPipelinesHostEnvForTenant';
 const dataversePath = (entitySet: string): RegExp => new RegExp(`^/dataverse/([^/]+)/api/data/v9\\.\\d+/(${entitySet})(?:\\(([^)]*)\\))?/?$`, 'i');
 
 export const DATAVERSE_ROUTES: SimRoute[] = [
-  { family: 'organization', surface: 'dataverse', method: 'GET', pattern: dataversePath('organizations'), needsApiVersion: false, handle: answer },
   { family: 'dataverse', surface: 'dataverse', method: 'GET', pattern: dataversePath('[A-Za-z_][A-Za-z0-9_]*'), needsApiVersion: false, handle: answer },
 ];
 

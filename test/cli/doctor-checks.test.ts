@@ -52,6 +52,9 @@ describe('runDoctorChecks', () => {
       ['token for graph (https://graph.microsoft.com/.default)', true],
       ['BAP admin environments list', false],
       ['Power Platform API environment groups', false],
+      ['Power Platform API Advisor recommendations', false],
+      // The Dataverse URL comes from the BAP list, which refused too.
+      ['Dataverse', false],
       ['Graph Conditional Access policies (Policy.Read.All)', false],
       ['Graph directory role assignments (RoleManagement.Read.Directory)', true],
       ['Graph PIM eligible assignments (RoleEligibilitySchedule.Read.Directory)', true],
@@ -69,6 +72,7 @@ describe('runDoctorChecks', () => {
     expect(byName['Power Platform API environment groups']?.fix).toMatch(/^give app 3c2a9b1e-2222-4d5e-8f90-abcdefabcdef the Power Platform Administrator role/);
     expect(byName['Graph Conditional Access policies']?.fix).toMatch(/^grant app 3c2a9b1e-2222-4d5e-8f90-abcdefabcdef the Microsoft Graph application permission Policy\.Read\.All, then grant admin consent/);
     expect(byName['Graph entitlement management access packages']?.fix).toMatch(/^the tenant lacks a Microsoft Entra ID P2 or ID Governance licence/);
+    expect(byName['Dataverse']?.fix).toBe('fix the BAP admin environments list first: the Dataverse URLs come from it');
     expect(byName['Graph directory object lookups']?.detail).toBe('readable (a lookup of an unknown id answered 404, as expected)');
     expect(checks.map((c) => `${c.detail} ${c.fix ?? ''}`).join('\n')).not.toContain('tok-7f3a9c');
   });

@@ -39,7 +39,7 @@ describe('ppmat doctor', () => {
     const { code, stdout } = await cli('doctor', '--demo');
     expect(code).toBe(0);
     const lines = stdout.split('\n').filter((l) => /^[✓✗] /.test(l));
-    expect(lines).toHaveLength(14);
+    expect(lines).toHaveLength(16);
     expect(lines.every((l) => l.startsWith('✓ '))).toBe(true);
     expect(stdout).toMatch(/✓ token for graph \(https:\/\/graph\.microsoft\.com\/\.default\): obtained/);
     expect(stdout).toMatch(/✓ BAP admin environments list: readable/);
@@ -73,5 +73,14 @@ describe('ppmat doctor', () => {
     expect(stdout).toMatch(/✓ BAP admin environments list: readable/);
     expect(stdout).toMatch(/✗ Power Platform API environment groups: PPMAT_E_HTTP_FORBIDDEN/);
     expect(stdout).toContain('fix: give the app registration the Power Platform Administrator role');
+  });
+
+  it('tells how to add the app as a Dataverse application user when Dataverse answers 403', async () => {
+    const body = JSON.stringify({ error: { code: '0x80072560', message: 'The user is not a member of the organization.' } });
+    const { code, stdout } = await doctorAgainst({ faults: { dataverse: { status: 403, body } } });
+    expect(code).toBe(3);
+    expect(stdout).toMatch(/✓ BAP admin environments list: readable/);
+    expect(stdout).toMatch(/✗ Dataverse of '[^']+' \(token for https:\/\/org[0-9a-f]+\.api\.crm4\.dynamics\.com\/\.default, application user\): PPMAT_E_HTTP_FORBIDDEN/);
+    expect(stdout).toMatch(/fix: add the app registration as an application user with a read role in environment '[^']+' \([0-9a-f-]+\)/);
   });
 });

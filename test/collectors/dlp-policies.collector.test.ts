@@ -7,6 +7,8 @@ import { BAP, collectionFailure, collectorContext, fixture } from './collector-c
 const LIST = '/providers/PowerPlatform.Governance/v2/policies';
 const P1 = '00000000-0000-0000-0000-000000000001';
 const P2 = '00000000-0000-0000-0000-000000000002';
+/** The list request as error messages print it. */
+const LIST_URL = `${BAP}${LIST}`;
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
@@ -99,6 +101,7 @@ describe('DLP policies collector', () => {
     const { ctx } = collectorContext();
     const error = await collectionFailure(createDlpPoliciesCollector().collect(ctx));
     expect(error.code).toBe('PPMAT_E_MALFORMED_RESPONSE');
+    expect(error.status).toBe('error');
     expect(error.message).toContain(`${LIST}/${P1}`);
     expect(error.message).toContain('policyDefinition.environmentType');
   });
@@ -144,9 +147,10 @@ describe('DLP policies collector', () => {
       .reply(429, throttled, { 'Retry-After': '3' })
       .get(`${LIST}/${P2}`)
       .reply(200, fixture('dlp-policy.0002.json') as nock.Body);
-    const { ctx } = collectorContext();
+    const { ctx, sleeps } = collectorContext();
     const evidence = await createDlpPoliciesCollector().collect(ctx);
     expect(evidence.policies.map((p) => p.id)).toEqual([P2]);
+    expect(sleeps).toEqual([2000, 3000]);
     expect(ctx.http.stats).toMatchObject({ requests: 4, retries: 2, throttled: 2, throttledMs: 5000 });
   });
 
@@ -169,7 +173,21 @@ describe('DLP policies collector', () => {
     const { ctx } = collectorContext();
     const error = await collectionFailure(createDlpPoliciesCollector().collect(ctx));
     expect(error.code).toBe('PPMAT_E_MALFORMED_RESPONSE');
+    expect(error.status).toBe('error');
     expect(error.message).toContain(LIST);
+  });
+
+  it.each([
+    ['a list without value', JSON.stringify({ policies: [] }), `GET ${LIST_URL} answered 200`, /no array "value"/],
+    ['an item without policyDefinition.name', JSON.stringify({ value: [{ policyDefinition: { name: P1 } }, { policyDefinition: {} }] }), `from ${LIST}`, /value\[1\]\.policyDefinition\.name/],
+  ])('malformed body: %s on the list is an error naming the URL, with no detail request', async (_name, body, url, why) => {
+    nock(BAP).get(LIST).reply(200, body, { 'Content-Type': 'application/json' });
+    const { ctx } = collectorContext();
+    const error = await collectionFailure(createDlpPoliciesCollector().collect(ctx));
+    expect(error).toMatchObject({ status: 'error', code: 'PPMAT_E_MALFORMED_RESPONSE' });
+    expect(error.message).toContain(url);
+    expect(error.message).toMatch(why);
+    expect(ctx.http.stats.requests).toBe(1);
   });
 
   // 404 does not mean "no policies" (only tenant isolation reads 404 as "none"): a detail that vanished stays an error.
@@ -183,5 +201,13 @@ describe('DLP policies collector', () => {
     const error = await collectionFailure(createDlpPoliciesCollector().collect(ctx));
     expect(error.code).toBe('PPMAT_E_HTTP_NOT_FOUND');
     expect(error.message).toContain(`${LIST}/${P1}`);
+  });
+
+  it('404 on the list is a clear error naming the URL, never read as no policies', async () => {
+    nock(BAP).get(LIST).reply(404, { error: { code: 'NotFound', message: 'Resource not found' } });
+    const { ctx } = collectorContext();
+    const error = await collectionFailure(createDlpPoliciesCollector().collect(ctx));
+    expect(error).toMatchObject({ status: 'error', code: 'PPMAT_E_HTTP_NOT_FOUND', details: { httpStatus: 404, url: LIST_URL } });
+    expect(error.message).toBe(`GET ${LIST_URL} answered 404 where a resource was expected. The API said: NotFound: Resource not found`);
   });
 });

@@ -6,6 +6,8 @@ import { BAP, collectionFailure, collectorContext, fixture } from './collector-c
 
 const PATH = '/providers/Microsoft.BusinessAppPlatform/scopes/admin/environments';
 const QUERY = { 'api-version': '2023-06-01', $expand: 'properties/billingPolicy' };
+/** The first page's URL as error messages print it. */
+const URL = `${BAP}${PATH}?api-version=2023-06-01&$expand=properties/billingPolicy`;
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
@@ -71,6 +73,20 @@ describe('environments collector', () => {
     const { ctx } = collectorContext();
     const error = await collectionFailure(createEnvironmentsCollector().collect(ctx));
     expect(error.code).toBe('PPMAT_E_MALFORMED_RESPONSE');
+    expect(error.status).toBe('error');
+    expect(error.message).toContain(`GET ${URL} answered 200 with a body that is not the expected shape: it is not JSON`);
+  });
+
+  it.each([
+    ['a list without value', JSON.stringify({ environments: [] }), /no array "value"/],
+    ['a nextLink that is not a string', JSON.stringify({ value: [], nextLink: 3 }), /nextLink is not a string/],
+  ])('malformed body: %s is an error naming the URL', async (_name, body, why) => {
+    nock(BAP).get(PATH).query(QUERY).reply(200, body, { 'Content-Type': 'application/json' });
+    const { ctx } = collectorContext();
+    const error = await collectionFailure(createEnvironmentsCollector().collect(ctx));
+    expect(error).toMatchObject({ status: 'error', code: 'PPMAT_E_MALFORMED_RESPONSE', details: { url: URL } });
+    expect(error.message).toContain(`GET ${URL} answered 200`);
+    expect(error.message).toMatch(why);
   });
 
   it('403 makes the evidence unavailable', async () => {
@@ -88,8 +104,9 @@ describe('environments collector', () => {
 
   it('rides out a 429 with Retry-After', async () => {
     nock(BAP).get(PATH).query(QUERY).reply(429, '', { 'Retry-After': '1' }).get(PATH).query(QUERY).reply(200, { value: [] });
-    const { ctx } = collectorContext();
+    const { ctx, sleeps } = collectorContext();
     await createEnvironmentsCollector().collect(ctx);
+    expect(sleeps).toEqual([1000]);
     expect(ctx.http.stats).toMatchObject({ throttled: 1, throttledMs: 1000, retries: 1 });
   });
 
@@ -104,9 +121,10 @@ describe('environments collector', () => {
       .get(PATH)
       .query({ ...QUERY, $skiptoken: 'eyJwYWdlIjoyfQ' })
       .reply(200, fixture('environments.page2.json'));
-    const { ctx } = collectorContext();
+    const { ctx, sleeps } = collectorContext();
     const evidence = await createEnvironmentsCollector().collect(ctx);
     expect(evidence.environments).toHaveLength(3);
+    expect(sleeps).toEqual([2000]);
     expect(ctx.http.stats).toMatchObject({ requests: 3, pages: 2, throttled: 1, throttledMs: 2000, retries: 1 });
   });
 
@@ -125,5 +143,7 @@ describe('environments collector', () => {
     const error = await collectionFailure(createEnvironmentsCollector().collect(ctx));
     expect(error.code).toBe('PPMAT_E_HTTP_NOT_FOUND');
     expect(error.status).toBe('error');
+    expect(error.details).toEqual({ httpStatus: 404, url: URL });
+    expect(error.message).toBe(`GET ${URL} answered 404 where a resource was expected. The API said: NotFound: Resource not found`);
   });
 });

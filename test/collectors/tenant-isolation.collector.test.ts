@@ -5,6 +5,8 @@ import { BAP, TENANT_ID, collectionFailure, collectorContext, fixture } from './
 
 const PATH = `/providers/PowerPlatform.Governance/v1/tenants/${TENANT_ID}/tenantIsolationPolicy`;
 const QUERY = { 'api-version': '2020-06-01' };
+/** The request as error messages print it. */
+const URL = `${BAP}${PATH}?api-version=2020-06-01`;
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
@@ -50,6 +52,7 @@ describe('tenant isolation collector', () => {
     const error = await collectionFailure(createTenantIsolationCollector().collect(ctx));
     expect(error.status).toBe('error');
     expect(error.code).toBe('PPMAT_E_MALFORMED_RESPONSE');
+    expect(error.message).toContain(`GET ${URL} answered 200`);
   });
 
   it('reports a body of the wrong shape with its path', async () => {
@@ -60,8 +63,21 @@ describe('tenant isolation collector', () => {
     const { ctx } = collectorContext();
     const error = await collectionFailure(createTenantIsolationCollector().collect(ctx));
     expect(error.code).toBe('PPMAT_E_MALFORMED_RESPONSE');
+    expect(error.status).toBe('error');
     expect(error.message).toContain('tenantIsolation collector');
+    expect(error.message).toContain(`${PATH}?api-version=2020-06-01`);
     expect(error.message).toContain('properties.isDisabled');
+  });
+
+  it.each([
+    ['a JSON array', [{ isDisabled: false }]],
+    ['an allowed tenant without tenantId', { properties: { isDisabled: false, allowedTenants: [{ direction: { inbound: true } }] } }],
+  ])('malformed body: %s is an error naming the collector and URL', async (_name, body) => {
+    nock(BAP).get(PATH).query(QUERY).reply(200, JSON.stringify(body), { 'Content-Type': 'application/json' });
+    const { ctx } = collectorContext();
+    const error = await collectionFailure(createTenantIsolationCollector().collect(ctx));
+    expect(error).toMatchObject({ status: 'error', code: 'PPMAT_E_MALFORMED_RESPONSE', details: { url: `${PATH}?api-version=2020-06-01` } });
+    expect(error.message).toContain('tenantIsolation collector');
   });
 
   it('403 makes the evidence unavailable', async () => {
@@ -74,7 +90,8 @@ describe('tenant isolation collector', () => {
     expect(error.message).toContain('not an admin app');
   });
 
-  // Paging does not apply: the policy is one object, never a `{ value: [...] }` list.
+  // Several pages: does not apply. The policy is one object, never a `{ value: [...], nextLink }`
+  // list; the "empty list" case is a configured policy that allows no tenant (below).
 
   it('reads a configured policy with no allowed tenants as ok and empty', async () => {
     nock(BAP)
@@ -93,8 +110,9 @@ describe('tenant isolation collector', () => {
       .get(PATH)
       .query(QUERY)
       .reply(200, fixture('tenant-isolation.json') as nock.Body);
-    const { ctx } = collectorContext();
+    const { ctx, sleeps } = collectorContext();
     expect(await createTenantIsolationCollector().collect(ctx)).toMatchObject({ configured: true, enabled: true });
+    expect(sleeps).toEqual([4000]);
     expect(ctx.http.stats).toMatchObject({ requests: 2, retries: 1, throttled: 1, throttledMs: 4000 });
   });
 

@@ -1,9 +1,17 @@
+import path from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTenantSettingsCollector } from '../../src/collectors/tenant-settings.collector.js';
-import { BAP, collectionFailure, collectorContext, fixture } from './collector-context.js';
+import type { EvidenceSnapshot } from '../../src/evidence/snapshot.js';
+import { deriveFacts } from '../../src/facts/index.js';
+import { evaluateCheck } from '../../src/rules/evaluate.js';
+import { loadRuleSet } from '../../src/rules/load-rules.js';
+import { BAP, TENANT_ID, collectionFailure, collectorContext, fixture } from './collector-context.js';
 
 const PATH = '/providers/Microsoft.BusinessAppPlatform/listTenantSettings';
+/** The request as error messages print it. */
+const URL = `${BAP}${PATH}?api-version=2023-06-01`;
+const RULES_DIR = path.resolve(import.meta.dirname, '../../rules');
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
@@ -29,8 +37,10 @@ describe('tenant settings collector', () => {
     const { ctx } = collectorContext();
     const error = await collectionFailure(createTenantSettingsCollector().collect(ctx));
     expect(error.code).toBe('PPMAT_E_MALFORMED_RESPONSE');
+    expect(error.status).toBe('error');
     expect(error.message).toContain('tenantSettings collector');
     expect(error.message).toContain('listTenantSettings');
+    expect(error.message).toContain('at (root)');
   });
 
   it('reports a body that is not JSON as malformed', async () => {
@@ -38,15 +48,37 @@ describe('tenant settings collector', () => {
     const { ctx } = collectorContext();
     const error = await collectionFailure(createTenantSettingsCollector().collect(ctx));
     expect(error.code).toBe('PPMAT_E_MALFORMED_RESPONSE');
+    expect(error.status).toBe('error');
+    expect(error.message).toContain(`POST ${URL} answered 200`);
     expect(error.message).toContain('<html>Sign in');
   });
 
-  // Paging does not apply: listTenantSettings answers one object, never a `{ value: [...] }` list.
+  // Several pages: does not apply. listTenantSettings answers one settings object, never a
+  // `{ value: [...], nextLink }` list, so there is no page to follow; the "empty list" case
+  // becomes an empty settings object (below).
 
   it('accepts an empty settings object as ok and empty', async () => {
     nock(BAP).post(PATH, {}).query(true).reply(200, {});
     const { ctx } = collectorContext();
     expect(await createTenantSettingsCollector().collect(ctx)).toEqual({});
+  });
+
+  // The "empty list" case for a single object: an empty settings object is collected as `ok`,
+  // and every check that reads a setting says the setting is unknown; none passes or fails.
+  it('empty list (an empty settings object): ok, and every tenant-settings rule reads as unknown', async () => {
+    nock(BAP).post(PATH, {}).query(true).reply(200, {});
+    const { ctx } = collectorContext();
+    const data = await createTenantSettingsCollector().collect(ctx);
+    const at = '2025-01-15T02:00:00Z';
+    const snapshot: EvidenceSnapshot = { tenantId: TENANT_ID, collectedAt: at, evidence: { tenantSettings: { key: 'tenantSettings', status: 'ok', data, collectedAt: at } } };
+    const checks = (await loadRuleSet(RULES_DIR)).checks.filter((check) => check.requiredEvidence.includes('tenantSettings'));
+    expect(checks.length).toBeGreaterThanOrEqual(4);
+    const results = checks.map((check) => evaluateCheck(check, snapshot, deriveFacts(snapshot)));
+    for (const result of results) {
+      expect(result.outcome, result.checkId).toBe('unknown');
+      // The check's own "the setting is absent" message, not a failed collection or a CEL error.
+      expect(result.message, result.checkId).toMatch(/^Unknown: tenant settings do not include /);
+    }
   });
 
   it('403 makes the evidence unavailable and names the missing permission', async () => {
@@ -70,8 +102,9 @@ describe('tenant settings collector', () => {
       .post(PATH, {})
       .query(true)
       .reply(200, { walkMeOptOut: false });
-    const { ctx } = collectorContext();
+    const { ctx, sleeps } = collectorContext();
     expect(await createTenantSettingsCollector().collect(ctx)).toEqual({ walkMeOptOut: false });
+    expect(sleeps).toEqual([3000]);
     expect(ctx.http.stats).toMatchObject({ requests: 2, retries: 1, throttled: 1, throttledMs: 3000 });
   });
 
@@ -88,5 +121,8 @@ describe('tenant settings collector', () => {
     const { ctx } = collectorContext();
     const error = await collectionFailure(createTenantSettingsCollector().collect(ctx));
     expect(error.code).toBe('PPMAT_E_HTTP_NOT_FOUND');
+    expect(error.status).toBe('error');
+    expect(error.details).toEqual({ httpStatus: 404, url: URL });
+    expect(error.message).toBe(`POST ${URL} answered 404 where a resource was expected. The API said: NotFound`);
   });
 });

@@ -156,8 +156,8 @@ describe('forbidden families', () => {
     expect((await body(appsOf(env.name))).error.message).toMatch(/does not have permission to access the path/);
     expect((await body('/licensing/tenantCapacity?api-version=2022-03-01-preview')).error.message).toMatch(/does not have permission to access the path/);
     expect((await body('/v1.0/identity/conditionalAccess/policies')).error.code).toBe('Authorization_RequestDenied');
-    // The organization row is its own family: not refused here.
-    expect((await call(sim, `/dataverse/${env.name}/api/data/v9.2/organizations`)).status).toBe(200);
+    // Every Dataverse table is one family, the organization row included.
+    expect((await call(sim, `/dataverse/${env.name}/api/data/v9.2/organizations`)).status).toBe(403);
     expect((await call(sim, BAP_ENVIRONMENTS)).status).toBe(200);
   });
 
