@@ -34,9 +34,9 @@ const rawEndpointRule = z.looseObject({
 });
 export type RawEndpointRule = z.infer<typeof rawEndpointRule>;
 
-/** One list item: only the name is needed, to fetch the detail. */
+/** One list item: the name, to fetch the detail, and the change time, to reuse the last scan's detail. */
 export const rawDlpPolicyListItemSchema = z.looseObject({
-  policyDefinition: z.looseObject({ name: z.string().min(1) }),
+  policyDefinition: z.looseObject({ name: z.string().min(1), lastModifiedTime: z.string().nullish() }),
 });
 
 export const rawDlpPolicyDetailSchema = z.looseObject({

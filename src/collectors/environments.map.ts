@@ -58,6 +58,14 @@ export function mapEnvironment(raw: RawEnvironment): Environment {
     region: wireString(p.azureRegion) ?? wireString(raw.location),
     createdTime: wireString(p.createdTime),
     hasDataverse: wireString(p.linkedEnvironmentMetadata?.instanceUrl) !== null,
+    capacity:
+      p.capacity?.map((c) => ({
+        type: c.capacityType ?? 'Unknown',
+        actual: c.actualConsumption ?? null,
+        rated: c.ratedConsumption ?? null,
+        unit: c.capacityUnit ?? null,
+        updatedOn: wireString(c.updatedOn),
+      })) ?? null,
     dataverseUrl: (wireString(p.linkedEnvironmentMetadata?.instanceApiUrl) ?? wireString(p.linkedEnvironmentMetadata?.instanceUrl))?.replace(/\/+$/, '') ?? null,
     securityGroupId: wireString(p.linkedEnvironmentMetadata?.securityGroupId),
     environmentGroupId: wireString(p.parentEnvironmentGroup?.id),

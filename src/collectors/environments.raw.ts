@@ -24,6 +24,18 @@ export const rawEnvironmentSchema = z.looseObject({
     isDefault: z.boolean().nullish(),
     azureRegion: z.string().nullish(),
     createdTime: z.string().nullish(),
+    /** Present when the list is asked with `$expand=properties.capacity` (reference 1a). */
+    capacity: z
+      .array(
+        z.looseObject({
+          capacityType: z.string().nullish(),
+          actualConsumption: z.number().nullish(),
+          ratedConsumption: z.number().nullish(),
+          capacityUnit: z.string().nullish(),
+          updatedOn: z.string().nullish(),
+        }),
+      )
+      .nullish(),
     linkedEnvironmentMetadata: z
       .looseObject({
         instanceUrl: z.string().nullish(),

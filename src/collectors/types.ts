@@ -47,7 +47,10 @@ export interface CollectorContext {
  * unchanged items need no request.
  */
 export interface PartitionStore {
-  /** The documents the tenant's last finished scan stored under these keys (missing keys are absent). */
+  /**
+   * The documents the tenant's last finished scan stored under these keys (missing keys are
+   * absent): partition keys, or evidence keys such as `dlpPolicies` to reuse unchanged details.
+   */
   previous(keys: readonly string[]): Promise<Map<string, unknown>>;
   /** Stores a document of this scan under `key`; resolves to its sha256 once it is safe. */
   put(key: string, doc: unknown): Promise<string>;

@@ -65,6 +65,14 @@ export const environmentSchema = z.object({
   createdTime: z.string().nullable(),
   /** True when the environment has a Dataverse database (`linkedEnvironmentMetadata` present). */
   hasDataverse: z.boolean(),
+  /**
+   * Storage the environment uses, per capacity type (Database, File, Log), from
+   * `$expand=properties.capacity`; null when the API sent none.
+   */
+  capacity: z
+    .array(z.object({ type: z.string(), actual: z.number().nullable(), rated: z.number().nullable(), unit: z.string().nullable(), updatedOn: z.string().nullable() }))
+    .nullable()
+    .default(null),
   /** The Dataverse Web API host (`instanceApiUrl`, else `instanceUrl`) without a trailing slash; null without Dataverse. */
   dataverseUrl: z.string().nullable().default(null),
   /** `linkedEnvironmentMetadata.securityGroupId`, null when none is set. */

@@ -36,6 +36,10 @@ export interface RequestOptions {
   /** Path and query relative to the surface's base URL, or an absolute URL (a `nextLink`). */
   url: string;
   body?: unknown;
+  /** A body sent as is (e.g. a Dataverse `$batch`, `multipart/mixed`), instead of `body` as JSON. */
+  rawBody?: { contentType: string; text: string };
+  /** `text` gives the body as a string (a multipart answer); JSON by default. */
+  responseType?: 'json' | 'text';
   /** Statuses that are answers, not errors (e.g. 404 for an unconfigured tenant isolation policy). */
   acceptStatus?: number[];
   signal?: AbortSignal;
@@ -46,4 +50,17 @@ export interface HttpClient {
   /** GETs a `{ value: [...] }` list and follows `nextLink` / `@odata.nextLink` until the end. */
   paginate<T = unknown>(options: RequestOptions, onPage?: (items: T[], page: number) => void): Promise<T[]>;
   readonly stats: HttpStats;
+  /**
+   * A view of this client (same stats) that answers a GET of one of these absolute URLs from
+   * the given response once, without a request: the answers of a batch read in advance.
+   * Each answer is treated as the network's would be (accepted statuses, errors).
+   */
+  withPrefetched?(responses: ReadonlyMap<string, PrefetchedResponse>): HttpClient;
+}
+
+/** One answer read in advance (a part of a batch). */
+export interface PrefetchedResponse {
+  status: number;
+  /** The raw body text. */
+  body: string;
 }

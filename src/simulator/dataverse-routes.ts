@@ -25,8 +25,13 @@ const PIPELINES_HOST_SETTING = 'DefaultCustomPipelinesHostEnvForTenant';
 
 const dataversePath = (entitySet: string): RegExp => new RegExp(`^/dataverse/([^/]+)/api/data/v9\\.\\d+/(${entitySet})(?:\\(([^)]*)\\))?/?$`, 'i');
 
+/** `POST {org}/api/data/v9.x/$batch` (multipart/mixed): the Web API's batch of GETs. */
+const BATCH_PATH = /^\/dataverse\/([^/]+)\/api\/data\/v9\.\d+\/\$batch\/?$/i;
+const ENTITY_PATH = dataversePath('[A-Za-z_][A-Za-z0-9_]*');
+
 export const DATAVERSE_ROUTES: SimRoute[] = [
-  { family: 'dataverse', surface: 'dataverse', method: 'GET', pattern: dataversePath('[A-Za-z_][A-Za-z0-9_]*'), needsApiVersion: false, handle: answer },
+  { family: 'dataverse', surface: 'dataverse', method: 'POST', pattern: BATCH_PATH, needsApiVersion: false, handle: batch },
+  { family: 'dataverse', surface: 'dataverse', method: 'GET', pattern: ENTITY_PATH, needsApiVersion: false, handle: answer },
 ];
 
 /** The owner lookup's annotations (name and table), sent under `Prefer: odata.include-annotations`. */
@@ -85,6 +90,45 @@ function answer(ctx: RouteContext, url: URL, match: RegExpExecArray, request?: S
   body['value'] = value;
   if (end < limit) body['@odata.nextLink'] = envName.includes('.') ? pageUrl(origin, withoutPrefix(url), SKIP_TOKEN, end) : pageUrl(ctx.baseUrl, url, SKIP_TOKEN, end);
   return { status: 200, body };
+}
+
+const REASONS: Record<number, string> = { 200: 'OK', 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' };
+
+/**
+ * A `$batch` of GETs: each part (`GET {absolute or relative URL} HTTP/1.1`) is answered as
+ * its own request would be, and the answers come back as one `multipart/mixed` body in the
+ * same order, like the Web API's.
+ */
+function batch(ctx: RouteContext, _url: URL, match: RegExpExecArray, request?: SimRequest): SimResponse {
+  const segment = decodeURIComponent(match[1] ?? '');
+  const text = typeof ctx.requestBody === 'string' ? ctx.requestBody : '';
+  const boundary = /boundary=("?)([^";]+)\1/i.exec(String(request?.headers['content-type'] ?? ''))?.[2];
+  if (!boundary) return apiError(400, DATAVERSE_NOT_FOUND, 'The $batch request has no multipart boundary in its Content-Type.');
+  const answers: SimResponse[] = [];
+  for (const part of text.split(`--${boundary}`).slice(1)) {
+    if (part.startsWith('--')) break;
+    const line = /^(GET|POST|PATCH|DELETE) (\S+) HTTP\/1\.1/im.exec(part);
+    if (!line) return apiError(400, DATAVERSE_NOT_FOUND, 'A $batch part has no request line.');
+    if (line[1] !== 'GET') {
+      answers.push(apiError(400, DATAVERSE_NOT_FOUND, 'The simulator answers only GET requests inside a $batch.'));
+      continue;
+    }
+    const target = line[2] ?? '';
+    const absolute = /^https:\/\/([^/]+)(\/.*)$/i.exec(target);
+    const path = absolute ? `/dataverse/${absolute[1]}${absolute[2]}` : `/dataverse/${segment}${target.startsWith('/') ? '' : '/'}${target}`;
+    const url = new URL(path, ctx.baseUrl);
+    const entity = ENTITY_PATH.exec(url.pathname);
+    answers.push(entity ? answer(ctx, url, entity, request) : apiError(404, DATAVERSE_NOT_FOUND, `Resource not found for the segment '${url.pathname}'.`));
+  }
+  const reply = `batchresponse_${segment.length}${answers.length}`;
+  const parts = answers.map((a) => {
+    const json = typeof a.body === 'string' ? a.body : JSON.stringify(a.body);
+    return (
+      `--${reply}\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n` +
+      `HTTP/1.1 ${a.status} ${REASONS[a.status] ?? 'Status'}\r\nContent-Type: application/json; odata.metadata=minimal\r\nOData-Version: 4.0\r\n\r\n${json}\r\n`
+    );
+  });
+  return { status: 200, body: `${parts.join('')}--${reply}--\r\n`, headers: { 'Content-Type': `multipart/mixed; boundary=${reply}` } };
 }
 
 /**

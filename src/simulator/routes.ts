@@ -117,7 +117,8 @@ function safeDecode(text: string): string {
 function listEnvironments(ctx: RouteContext, url: URL): SimResponse {
   const offset = Math.max(0, Number.parseInt(url.searchParams.get(SKIP_TOKEN) ?? '0', 10) || 0);
   const all = ctx.model.environments;
-  const page = all.slice(offset, offset + ctx.pageSize).map((env) => environmentPayload(env, ctx.model.tenantId, ctx.baseUrl));
+  const capacity = /properties[./]capacity/i.test(url.searchParams.get('$expand') ?? '');
+  const page = all.slice(offset, offset + ctx.pageSize).map((env) => environmentPayload(env, ctx.model.tenantId, ctx.baseUrl, { capacity }));
   const body: Record<string, unknown> = { value: page };
   if (offset + ctx.pageSize < all.length) {
     const query = url.search

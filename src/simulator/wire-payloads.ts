@@ -27,7 +27,7 @@ export function dataverseInstanceUrl(_baseUrl: string, env: SimEnvironment): str
 
 
 /** One item of `GET .../scopes/admin/environments` (reference 1a); `baseUrl` is the simulator's origin. */
-export function environmentPayload(env: SimEnvironment, tenantId: string, baseUrl: string): Record<string, unknown> {
+export function environmentPayload(env: SimEnvironment, tenantId: string, baseUrl: string, options: { capacity?: boolean } = {}): Record<string, unknown> {
   const properties: Record<string, unknown> = {
     tenantId,
     azureRegion: env.azureRegion,
@@ -60,6 +60,7 @@ export function environmentPayload(env: SimEnvironment, tenantId: string, baseUr
       : { protectionLevel: env.protectionLevel },
     bingChatEnabled: false,
   };
+  if (options.capacity) properties['capacity'] = environmentCapacity(env);
   if (env.dataverse) {
     properties['linkedEnvironmentMetadata'] = {
       resourceId: env.dataverse.uniqueName,
@@ -270,4 +271,21 @@ export function advisorRecommendationPayload(recommendation: SimAdvisorRecommend
       expectedNextRefreshTimestamp: recommendation.expectedNextRefreshTimestamp,
     },
   };
+}
+
+/**
+ * `properties.capacity` (reference 1a, sent under `$expand=properties.capacity`): Dataverse
+ * storage per type, derived from the environment's name so it is the same on every scan.
+ */
+function environmentCapacity(env: SimEnvironment): Record<string, unknown>[] {
+  if (!env.dataverse) return [];
+  let hash = 0;
+  for (const char of env.name) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  const mb = (base: number, spread: number): number => Math.round((base + (hash % spread)) * 100) / 100;
+  const updatedOn = env.createdTime;
+  return [
+    { capacityType: 'Database', actualConsumption: mb(400, 1600), ratedConsumption: mb(500, 1600), capacityUnit: 'MB', updatedOn },
+    { capacityType: 'File', actualConsumption: mb(100, 900), ratedConsumption: mb(100, 900), capacityUnit: 'MB', updatedOn },
+    { capacityType: 'Log', actualConsumption: mb(5, 90), ratedConsumption: mb(5, 90), capacityUnit: 'MB', updatedOn },
+  ];
 }

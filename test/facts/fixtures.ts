@@ -13,6 +13,7 @@ export function env(id: string, overrides: Partial<Environment> = {}): Environme
     region: 'europe',
     createdTime: null,
     hasDataverse: true,
+    capacity: null,
     dataverseUrl: null,
     securityGroupId: null,
     environmentGroupId: null,

@@ -253,3 +253,35 @@ describe('agents and model-driven apps', () => {
     expect((await shareWithoutAuth('capable')).filter((mode) => mode === 1)).toEqual([]);
   });
 });
+
+describe('Dataverse $batch', () => {
+  it('answers a batch of GETs, by organization host, in order, as one multipart answer', async () => {
+    const sim = await start({ profile: 'capable' });
+    const env = dataverseEnvironments(sim)[0]!;
+    const host = `${env.dataverse!.uniqueName}.api.crm4.dynamics.com`;
+    const { batchRequest, parseBatchResponse } = await import('../../src/collectors/inventory/dataverse-batch.js');
+    const request = batchRequest([`https://${host}/api/data/v9.2/organizations?$select=isauditenabled`, `https://${host}/api/data/v9.2/nosuchtable`]);
+    const res = await fetch(`${sim.url}/dataverse/${host}/api/data/v9.2/$batch`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer test-token', 'Content-Type': request.contentType },
+      body: request.text,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^multipart\/mixed; boundary=batchresponse_/);
+    const parts = parseBatchResponse(await res.text());
+    expect(parts.map((p) => p.status)).toEqual([200, 404]);
+    const organizations = JSON.parse(parts[0]!.body) as { value: Json[] };
+    expect(organizations.value).toHaveLength(1);
+    // The same row as a single request gives.
+    const single = await get(`${sim.url}/dataverse/${host}/api/data/v9.2/organizations?$select=isauditenabled`);
+    expect(organizations.value).toEqual(single.body['value']);
+    expect(sim.stats().requests).toBe(2);
+  });
+
+  it('refuses a batch without a multipart boundary', async () => {
+    const sim = await start();
+    const env = dataverseEnvironments(sim)[0]!;
+    const res = await fetch(`${api(sim, env.name)}/$batch`, { method: 'POST', headers: { Authorization: 'Bearer test-token', 'Content-Type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(400);
+  });
+});

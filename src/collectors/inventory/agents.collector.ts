@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { sectionDataSchemas, type Agent } from '../../evidence/inventory.schemas.js';
 import { mapAgent } from './agents.map.js';
 import { rawBotSchema } from './agents.raw.js';
-import { dataverseNotApplicable, listDataverse } from './dataverse.js';
+import { dataverseNotApplicable, dataverseUrl, listDataverse } from './dataverse.js';
 import type { SectionCollector } from './section.js';
 import { parseSection } from './section-io.js';
 
@@ -22,6 +22,7 @@ export function createAgentsCollector(): SectionCollector<'agents'> {
   return {
     key: 'agents',
     notApplicable: dataverseNotApplicable,
+    prefetch: (environment) => [dataverseUrl(environment, 'bots', BOTS_QUERY)],
     tenantWideRefusal: false,
     async collect(ctx): Promise<Agent[]> {
       const { url, rows } = await listDataverse(ctx, { section: 'agents', entitySet: 'bots', params: BOTS_QUERY, noneStatuses: NO_BOTS_TABLE_STATUSES });

@@ -78,6 +78,12 @@ export function createDataverseSettingsCollector(): SectionCollector<'dataverse'
   return {
     key: 'dataverse',
     notApplicable: dataverseNotApplicable,
+    // Pipelines' stages and runs are asked only of a pipelines host, so only its probe is read in advance.
+    prefetch: (environment) => [
+      dataverseUrl(environment, 'organizations', ORGANIZATION_QUERY),
+      dataverseUrl(environment, 'solutions', SOLUTIONS_QUERY),
+      dataverseUrl(environment, 'deploymentpipelines', PIPELINES_QUERY),
+    ],
     tenantWideRefusal: false,
     async collect(ctx): Promise<DataverseSettings> {
       const organization = await readOrganization(ctx);

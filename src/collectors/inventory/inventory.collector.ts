@@ -29,6 +29,7 @@ import type { Environment } from '../../evidence/schemas.js';
 import { resolveDirectoryObjects, type DirectoryObjectStatus } from '../directory-objects.js';
 import { CollectionError, type Collector, type CollectorContext } from '../types.js';
 import { mapWithConcurrency } from '../concurrency.js';
+import { prefetchDataverse } from './dataverse-batch.js';
 import type { EnvironmentScope, SectionCollector } from './section.js';
 import type { AnySectionCollector } from './sections.js';
 
@@ -79,8 +80,9 @@ export function createInventoryCollector(options: InventoryCollectorOptions): Co
       const collectEnvironment = async (environment: Environment, previous: EnvironmentInventory | null): Promise<void> => {
         const scope = scopeOf(environment);
         const sections = {} as Record<InventorySection, SectionResult>;
+        const http = await prefetched(ctx, options.sections as readonly SectionCollector[], scope, now, refusedTenantWide);
         for (const section of options.sections as readonly SectionCollector[]) {
-          const outcome = await collectSection(ctx, section, scope, previous, now, refusedTenantWide);
+          const outcome = await collectSection({ ...ctx, http }, section, scope, previous, now, refusedTenantWide);
           sections[section.key] = outcome.result;
           reused[section.key] += outcome.reused;
         }
@@ -117,6 +119,23 @@ export function createInventoryCollector(options: InventoryCollectorOptions): Co
       return { environments: index, sections: summaries, owners: owners.summary };
     },
   };
+}
+
+/**
+ * The client the sections of one environment read through: with the first pages of their
+ * Dataverse tables read in advance in one `$batch` (see dataverse-batch.ts).
+ */
+async function prefetched(
+  ctx: CollectorContext,
+  sections: readonly SectionCollector[],
+  environment: EnvironmentScope,
+  now: Date,
+  refusedTenantWide: ReadonlyMap<InventorySection, unknown>,
+): Promise<CollectorContext['http']> {
+  if (!environment.dataverseUrl || !ctx.http.withPrefetched) return ctx.http;
+  const urls = sections.filter((s) => s.prefetch && s.notApplicable(environment) === null && !refusedTenantWide.has(s.key)).flatMap((s) => s.prefetch?.(environment, now) ?? []);
+  const answers = await prefetchDataverse(ctx.http, environment.dataverseUrl, urls, ctx.signal);
+  return answers.size > 0 ? ctx.http.withPrefetched(answers) : ctx.http;
 }
 
 function scopeOf(environment: Environment): EnvironmentScope {

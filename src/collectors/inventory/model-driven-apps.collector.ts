@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { sectionDataSchemas, type ModelDrivenApp } from '../../evidence/inventory.schemas.js';
-import { dataverseNotApplicable, listDataverse } from './dataverse.js';
+import { dataverseNotApplicable, dataverseUrl, listDataverse } from './dataverse.js';
 import { mapModelDrivenApp } from './model-driven-apps.map.js';
 import { rawAppModuleSchema } from './model-driven-apps.raw.js';
 import type { SectionCollector } from './section.js';
@@ -17,6 +17,7 @@ export function createModelDrivenAppsCollector(): SectionCollector<'modelDrivenA
   return {
     key: 'modelDrivenApps',
     notApplicable: dataverseNotApplicable,
+    prefetch: (environment) => [dataverseUrl(environment, 'appmodules', APP_MODULES_QUERY)],
     tenantWideRefusal: false,
     async collect(ctx): Promise<ModelDrivenApp[]> {
       const { url, rows } = await listDataverse(ctx, { section: 'modelDrivenApps', entitySet: 'appmodules', params: APP_MODULES_QUERY });

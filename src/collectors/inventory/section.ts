@@ -54,4 +54,9 @@ export interface SectionCollector<K extends InventorySection = InventorySection>
    */
   tenantWideRefusal: boolean;
   collect(ctx: SectionContext<K>): Promise<SectionDataByKey[K]>;
+  /**
+   * The absolute URLs of the first pages this section will read from the environment's
+   * Dataverse: the runner reads them in advance, with the other sections', in one `$batch`.
+   */
+  prefetch?(environment: EnvironmentScope, now: Date): string[];
 }
