@@ -10,9 +10,11 @@ import type { Collector } from './types.js';
 
 /**
  * api-version 2023-06-01 as ScubaGear and terraform use it (reference 1a); `$expand` adds
- * the billing policy. BAP paging by `nextLink` is UNCONFIRMED but followed defensively.
+ * each environment's storage capacity and its billing policy (terraform expands both in one
+ * `$expand`, S9). BAP paging by `nextLink` is UNCONFIRMED but followed defensively.
  */
-export const ENVIRONMENTS_PATH = '/providers/Microsoft.BusinessAppPlatform/scopes/admin/environments?api-version=2023-06-01&$expand=properties/billingPolicy';
+export const ENVIRONMENTS_PATH =
+  '/providers/Microsoft.BusinessAppPlatform/scopes/admin/environments?api-version=2023-06-01&$expand=properties.capacity,properties/billingPolicy';
 
 /** Creates the environments collector. */
 export function createEnvironmentsCollector(): Collector<'environments'> {

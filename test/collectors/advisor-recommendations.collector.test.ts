@@ -5,6 +5,8 @@ import { advisorRecommendationsEvidenceSchema } from '../../src/evidence/governa
 import { API_VERSION, POWER_PLATFORM, collectionFailure, collectorContext, fixture } from './collector-context.js';
 
 const PATH = '/analytics/advisorRecommendations';
+/** The request as error messages print it. */
+const URL = `${POWER_PLATFORM}${PATH}?api-version=2024-10-01`;
 const NO_MANAGED_ENVIRONMENT = { error: { code: 'ManagedEnvironmentRequired', message: 'Recommendations require at least one Managed Environment in the tenant.' } };
 
 beforeAll(() => nock.disableNetConnect());
@@ -53,7 +55,7 @@ describe('Power Advisor recommendations collector', () => {
       .reply(200, fixture('advisor-recommendations.page2.json') as nock.Body);
     const { ctx, sleeps } = collectorContext();
     expect((await collect(ctx)).recommendations).toHaveLength(1);
-    expect(sleeps[0]).toBe(3000);
+    expect(sleeps).toEqual([3000]);
     expect(ctx.http.stats).toMatchObject({ throttled: 1, retries: 1 });
   });
 
@@ -89,6 +91,21 @@ describe('Power Advisor recommendations collector', () => {
     expect(await collectionFailure(collect(ctx))).toMatchObject({ status: 'error', code: 'PPMAT_E_HTTP_NOT_FOUND' });
   });
 
+  // 204 means "no recommendations"; a 404 that does not name a managed environment means nothing.
+  it.each([
+    [404, 'PPMAT_E_HTTP_NOT_FOUND', 'where a resource was expected'],
+    [400, 'PPMAT_E_HTTP_STATUS', ''],
+  ])('%i without the managed-environment reason is a clear error naming the URL', async (status, code, expected) => {
+    nock(POWER_PLATFORM)
+      .get(PATH)
+      .query(API_VERSION)
+      .reply(status, { error: { code: 'Other', message: 'Something else.' } });
+    const { ctx } = collectorContext();
+    const error = await collectionFailure(collect(ctx));
+    expect(error).toMatchObject({ status: 'error', code, details: { httpStatus: status, url: URL } });
+    expect(error.message).toBe(`GET ${URL} answered ${status}${expected === '' ? '' : ` ${expected}`}. The API said: Other: Something else.`);
+  });
+
   it.each([
     ['a body that is not JSON', '{"value": [', /it is not JSON/],
     ['an item without scenario', JSON.stringify({ value: [{ details: { resourceCount: 1 } }] }), /not the expected shape at value\[0\]\.scenario/],
@@ -99,5 +116,7 @@ describe('Power Advisor recommendations collector', () => {
     const error = await collectionFailure(collect(ctx));
     expect(error).toMatchObject({ status: 'error', code: 'PPMAT_E_MALFORMED_RESPONSE' });
     expect(error.message).toMatch(message);
+    // A transport error names the full URL, a shape error the path relative to the API base.
+    expect(error.message).toContain(`${PATH}?api-version=2024-10-01`);
   });
 });

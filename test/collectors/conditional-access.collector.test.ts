@@ -5,6 +5,8 @@ import { conditionalAccessEvidenceSchema } from '../../src/evidence/graph.schema
 import { collectionFailure, collectorContext, fixture, GRAPH } from './collector-context.js';
 
 const PATH = '/v1.0/identity/conditionalAccess/policies';
+/** The request as error messages print it. */
+const URL = `${GRAPH}${PATH}`;
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
@@ -70,7 +72,32 @@ describe('conditional access collector', () => {
   it('a body that is not JSON is PPMAT_E_MALFORMED_RESPONSE', async () => {
     nock(GRAPH).get(PATH).reply(200, '{"value": [', { 'Content-Type': 'application/json' });
     const { ctx } = collectorContext();
-    expect(await collectionFailure(createConditionalAccessCollector().collect(ctx))).toMatchObject({ status: 'error', code: 'PPMAT_E_MALFORMED_RESPONSE' });
+    const error = await collectionFailure(createConditionalAccessCollector().collect(ctx));
+    expect(error).toMatchObject({ status: 'error', code: 'PPMAT_E_MALFORMED_RESPONSE', details: { url: URL } });
+    expect(error.message).toContain(`GET ${URL} answered 200`);
+  });
+
+  it.each([
+    ['a page without value', JSON.stringify({ policies: [] }), /no array "value"/],
+    ['an @odata.nextLink that is not a string', JSON.stringify({ value: [], '@odata.nextLink': 3 }), /@odata\.nextLink is not a string/],
+  ])('malformed body: %s is an error naming the URL', async (_name, body, why) => {
+    nock(GRAPH).get(PATH).reply(200, body, { 'Content-Type': 'application/json' });
+    const { ctx } = collectorContext();
+    const error = await collectionFailure(createConditionalAccessCollector().collect(ctx));
+    expect(error).toMatchObject({ status: 'error', code: 'PPMAT_E_MALFORMED_RESPONSE', details: { url: URL } });
+    expect(error.message).toContain(`GET ${URL} answered 200`);
+    expect(error.message).toMatch(why);
+  });
+
+  // Graph has no "no policies" 404: a tenant without Conditional Access answers an empty list.
+  it('404 is a clear error naming the URL, never read as no policies', async () => {
+    nock(GRAPH)
+      .get(PATH)
+      .reply(404, { error: { code: 'Request_ResourceNotFound', message: 'Resource not found.' } });
+    const { ctx } = collectorContext();
+    const error = await collectionFailure(createConditionalAccessCollector().collect(ctx));
+    expect(error).toMatchObject({ status: 'error', code: 'PPMAT_E_HTTP_NOT_FOUND', details: { httpStatus: 404, url: URL } });
+    expect(error.message).toBe(`GET ${URL} answered 404 where a resource was expected. The API said: Request_ResourceNotFound: Resource not found.`);
   });
 
   it('a policy without an id is PPMAT_E_MALFORMED_RESPONSE naming the item', async () => {
@@ -78,7 +105,9 @@ describe('conditional access collector', () => {
     const { ctx } = collectorContext();
     const error = await collectionFailure(createConditionalAccessCollector().collect(ctx));
     expect(error.code).toBe('PPMAT_E_MALFORMED_RESPONSE');
+    expect(error.status).toBe('error');
     expect(error.message).toContain('conditionalAccess collector');
+    expect(error.message).toContain('/identity/conditionalAccess/policies');
     expect(error.message).toContain('value[1].id');
   });
 });

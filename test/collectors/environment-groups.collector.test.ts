@@ -10,6 +10,8 @@ const SANDBOX = '7f1b4a3d-2e5c-4b9f-8d2a-3c4e5f6a7b82';
 const DEV = '8a2c5b4e-3f6d-4c0a-9e3b-4d5f6a7b8c93';
 const assignments = (groupId: string) => `/governance/ruleBasedPolicies/environmentGroups/${groupId}/assignments`;
 const ASSIGNMENTS_QUERY = { ...API_VERSION, includeRuleSetCounts: 'true' };
+/** The group list request as error messages print it. */
+const LIST_URL = `${POWER_PLATFORM}${LIST}?api-version=2024-10-01`;
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
@@ -101,7 +103,7 @@ describe('environment groups collector', () => {
     const { ctx, sleeps } = collectorContext();
     const evidence = await createEnvironmentGroupsCollector().collect(ctx);
     expect(evidence.groups.map((g) => g.id)).toEqual([PROD]);
-    expect(sleeps[0]).toBe(4000);
+    expect(sleeps).toEqual([4000]);
     expect(ctx.http.stats).toMatchObject({ throttled: 1, retries: 1 });
   });
 
@@ -134,6 +136,17 @@ describe('environment groups collector', () => {
     const error = await collectionFailure(createEnvironmentGroupsCollector().collect(ctx));
     expect(error).toMatchObject({ status: 'error', code: 'PPMAT_E_MALFORMED_RESPONSE' });
     expect(error.message).toMatch(message);
+    // A transport error names the full URL, a shape error the path relative to the API base.
+    expect(error.message).toContain(`${LIST}?api-version=2024-10-01`);
+  });
+
+  // Only 204 means "no groups" for the list (reference 7a); 404 means "no policy" only for a group's assignments.
+  it('404 on the group list is a clear error naming the URL, never read as no groups', async () => {
+    nock(POWER_PLATFORM).get(LIST).query(API_VERSION).reply(404, { error: { code: 'NotFound', message: 'Resource not found.' } });
+    const { ctx } = collectorContext();
+    const error = await collectionFailure(createEnvironmentGroupsCollector().collect(ctx));
+    expect(error).toMatchObject({ status: 'error', code: 'PPMAT_E_HTTP_NOT_FOUND', details: { httpStatus: 404, url: LIST_URL } });
+    expect(error.message).toBe(`GET ${LIST_URL} answered 404 where a resource was expected. The API said: NotFound: Resource not found.`);
   });
 
   it('refuses an assignment without its rule set count rather than reading it as no rules', async () => {

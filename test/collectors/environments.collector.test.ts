@@ -5,9 +5,9 @@ import { environmentsEvidenceSchema } from '../../src/evidence/schemas.js';
 import { BAP, collectionFailure, collectorContext, fixture } from './collector-context.js';
 
 const PATH = '/providers/Microsoft.BusinessAppPlatform/scopes/admin/environments';
-const QUERY = { 'api-version': '2023-06-01', $expand: 'properties/billingPolicy' };
+const QUERY = { 'api-version': '2023-06-01', $expand: 'properties.capacity,properties/billingPolicy' };
 /** The first page's URL as error messages print it. */
-const URL = `${BAP}${PATH}?api-version=2023-06-01&$expand=properties/billingPolicy`;
+const URL = `${BAP}${PATH}?api-version=2023-06-01&$expand=properties.capacity,properties/billingPolicy`;
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());

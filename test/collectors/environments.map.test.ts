@@ -54,6 +54,7 @@ describe('mapEnvironment', () => {
         azureRegion: 'westeurope',
         createdTime: '2023-10-24T09:37:26Z',
         linkedEnvironmentMetadata: { instanceUrl: 'https://x.crm4.dynamics.com/', instanceApiUrl: 'https://x.api.crm4.dynamics.com/', securityGroupId: 'sg-1' },
+        capacity: [{ capacityType: 'Database', actualConsumption: 931.84, ratedConsumption: 1024.0, capacityUnit: 'MB', updatedOn: '2023-11-01T16:19:10Z' }],
         parentEnvironmentGroup: { id: 'group-1' },
         governanceConfiguration: {
           protectionLevel: 'Standard',
@@ -82,6 +83,7 @@ describe('mapEnvironment', () => {
       region: 'westeurope',
       createdTime: '2023-10-24T09:37:26Z',
       hasDataverse: true,
+      capacity: [{ type: 'Database', actual: 931.84, rated: 1024, unit: 'MB', updatedOn: '2023-11-01T16:19:10Z' }],
       // The Web API URL, without its trailing slash.
       dataverseUrl: 'https://x.api.crm4.dynamics.com',
       securityGroupId: 'sg-1',

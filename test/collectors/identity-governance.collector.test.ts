@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createIdentityGovernanceCollector } from '../../src/collectors/identity-governance.collector.js';
 import { mapAccessReviewDefinition } from '../../src/collectors/identity-governance.map.js';
 import { identityGovernanceEvidenceSchema } from '../../src/evidence/identity.schemas.js';
@@ -10,6 +10,9 @@ const PACKAGES = '/v1.0/identityGovernance/entitlementManagement/accessPackages'
 const REVIEWS_QUERY = { $select: 'id,displayName,status,scope,instanceEnumerationScope,settings' };
 const PACKAGES_QUERY = { $select: 'id,displayName,isHidden' };
 const PPA = '11648597-926c-4cf3-9c36-bcebb0ba8dcc';
+/** The requests as error messages print them. */
+const REVIEWS_URL = `${GRAPH}${REVIEWS}?$select=${REVIEWS_QUERY.$select}`;
+const PACKAGES_URL = `${GRAPH}${PACKAGES}?$select=${PACKAGES_QUERY.$select}`;
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
@@ -18,6 +21,7 @@ afterAll(() => nock.enableNetConnect());
 const reviews = () => nock(GRAPH).get(REVIEWS).query(REVIEWS_QUERY);
 const packages = () => nock(GRAPH).get(PACKAGES).query(PACKAGES_QUERY);
 const DENIED = { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } };
+const NOT_FOUND = { error: { code: 'Request_ResourceNotFound', message: 'Resource not found.' } };
 const NO_LICENCE = { error: { code: 'NoLicense', message: 'User is not authorized to perform the operation. Reason: Tenant does not meet license requirement!' } };
 
 describe('identity governance collector', () => {
@@ -144,7 +148,38 @@ describe('identity governance collector', () => {
     reviews().reply(200, body, { 'Content-Type': 'application/json' });
     packages().reply(403, DENIED);
     const { ctx } = collectorContext();
-    expect(await collectionFailure(createIdentityGovernanceCollector().collect(ctx))).toMatchObject({ status: 'error', code: 'PPMAT_E_MALFORMED_RESPONSE' });
+    const error = await collectionFailure(createIdentityGovernanceCollector().collect(ctx));
+    expect(error).toMatchObject({ status: 'error', code: 'PPMAT_E_MALFORMED_RESPONSE' });
+    // A transport error names the full URL, a shape error the path relative to the version root.
+    expect(error.message).toContain(REVIEWS_URL.replace(`${GRAPH}/v1.0`, ''));
+  });
+
+  // 404 means "none" for neither half: a plain 404 fails the collection, naming the URL;
+  // only a 404 whose text names the licence is a refusal of that half (REFUSAL_STATUSES).
+  it.each([
+    ['access reviews', REVIEWS_URL, 404, 200],
+    ['entitlement management', PACKAGES_URL, 200, 404],
+  ])('404 on %s is a clear error naming the URL, never read as none', async (_half, url, reviewsStatus, packagesStatus) => {
+    reviews().reply(reviewsStatus, reviewsStatus === 404 ? NOT_FOUND : { value: [] });
+    packages().reply(packagesStatus, packagesStatus === 404 ? NOT_FOUND : { value: [] });
+    const { ctx } = collectorContext();
+    const error = await collectionFailure(createIdentityGovernanceCollector().collect(ctx));
+    await vi.waitFor(() => expect(nock.isDone()).toBe(true));
+    expect(error).toMatchObject({ status: 'error', code: 'PPMAT_E_HTTP_NOT_FOUND', details: { httpStatus: 404, url } });
+    expect(error.message).toBe(`GET ${url} answered 404 where a resource was expected. The API said: Request_ResourceNotFound: Resource not found.`);
+  });
+
+  it('404 naming the licence makes that part unreadable with the licence reason; the evidence stays ok', async () => {
+    reviews().reply(404, NO_LICENCE);
+    packages().reply(200, fixture('graph-access-packages.json'));
+    const { ctx } = collectorContext();
+    const evidence = await createIdentityGovernanceCollector().collect(ctx);
+    expect(evidence.accessReviews).toMatchObject({ readable: false, definitions: [] });
+    expect(evidence.accessReviews.reason).toBe(
+      "The tenant's licence does not include access reviews (Microsoft Entra ID P2 or ID Governance; the app also needs the Microsoft Graph application permission AccessReview.Read.All): " +
+        `GET ${REVIEWS_URL} answered 404. The API said: NoLicense: User is not authorized to perform the operation. Reason: Tenant does not meet license requirement!`,
+    );
+    expect(evidence.entitlementManagement.accessPackages).toHaveLength(2);
   });
 });
 

@@ -6,6 +6,8 @@ import { collectionFailure, collectorContext, fixture, GRAPH, TENANT_ID } from '
 
 const PATH = '/v1.0/organization';
 const QUERY = { $select: 'id,displayName,verifiedDomains,countryLetterCode,createdDateTime,tenantType' };
+/** The request as error messages print it. */
+const URL = `${GRAPH}${PATH}?$select=id,displayName,verifiedDomains,countryLetterCode,createdDateTime,tenantType`;
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
@@ -87,6 +89,7 @@ describe('organization collector', () => {
     const error = await collectionFailure(createOrganizationCollector().collect(ctx));
     expect(error).toMatchObject({ status: 'error', code: 'PPMAT_E_MALFORMED_RESPONSE' });
     expect(error.message).toMatch(/empty list/);
+    expect(error.message).toContain(URL.replace(`${GRAPH}/v1.0`, ''));
   });
 
   it.each([
@@ -96,6 +99,21 @@ describe('organization collector', () => {
   ])('%s is PPMAT_E_MALFORMED_RESPONSE', async (_what, body) => {
     nock(GRAPH).get(PATH).query(QUERY).reply(200, body, { 'Content-Type': 'application/json' });
     const { ctx } = collectorContext();
-    expect(await collectionFailure(createOrganizationCollector().collect(ctx))).toMatchObject({ status: 'error', code: 'PPMAT_E_MALFORMED_RESPONSE' });
+    const error = await collectionFailure(createOrganizationCollector().collect(ctx));
+    expect(error).toMatchObject({ status: 'error', code: 'PPMAT_E_MALFORMED_RESPONSE' });
+    // A transport error names the full URL, a shape error the path relative to the version root.
+    expect(error.message).toContain(URL.replace(`${GRAPH}/v1.0`, ''));
+  });
+
+  // Graph has no "none" 404 for /organization: every tenant has its organization object.
+  it('404 is a clear error naming the URL', async () => {
+    nock(GRAPH)
+      .get(PATH)
+      .query(QUERY)
+      .reply(404, { error: { code: 'Request_ResourceNotFound', message: 'Resource not found.' } });
+    const { ctx } = collectorContext();
+    const error = await collectionFailure(createOrganizationCollector().collect(ctx));
+    expect(error).toMatchObject({ status: 'error', code: 'PPMAT_E_HTTP_NOT_FOUND', details: { httpStatus: 404, url: URL } });
+    expect(error.message).toBe(`GET ${URL} answered 404 where a resource was expected. The API said: Request_ResourceNotFound: Resource not found.`);
   });
 });

@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createPimSchedulesCollector } from '../../src/collectors/pim-schedules.collector.js';
 import { pimSchedulesEvidenceSchema, ROLE_TEMPLATES } from '../../src/evidence/graph.schemas.js';
 import { collectionFailure, collectorContext, fixture, GRAPH } from './collector-context.js';
@@ -9,6 +9,8 @@ const ACTIVE = '/v1.0/roleManagement/directory/roleAssignmentScheduleInstances';
 const ROLES = Object.values(ROLE_TEMPLATES);
 const { powerPlatformAdministrator: PPA } = ROLE_TEMPLATES;
 const query = (role: string) => ({ $filter: `roleDefinitionId eq '${role}'`, $expand: 'principal' });
+/** One role's request to `path`, as error messages print it. */
+const roleUrl = (path: string, role: string) => `${GRAPH}${path}?$filter=roleDefinitionId%20eq%20'${role}'&$expand=principal`;
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
@@ -19,6 +21,21 @@ function empty(path: string, ...roles: string[]) {
 }
 
 const others = ROLES.filter((r) => r !== PPA);
+
+/**
+ * Empty answers for every request the collector makes besides the Power Platform
+ * Administrator's request to `failing` (its active list is never asked when its eligible one fails).
+ */
+function othersAnswerEmpty(failing: string): void {
+  empty(ELIGIBLE, ...(failing === ELIGIBLE ? others : ROLES));
+  empty(ACTIVE, ...others);
+}
+
+/**
+ * The collector rejects on the first failed role while the other roles' requests are still in
+ * flight; wait until they have been answered, so none of them reaches the next test's mocks.
+ */
+const siblingsSettled = () => vi.waitFor(() => expect(nock.isDone()).toBe(true));
 
 describe('PIM schedules collector', () => {
   it('reads eligible and active instances per role, following @odata.nextLink', async () => {
@@ -103,10 +120,43 @@ describe('PIM schedules collector', () => {
   });
 
   it('a malformed body is PPMAT_E_MALFORMED_RESPONSE', async () => {
-    empty(ELIGIBLE, ...others);
-    empty(ACTIVE, ...ROLES);
+    othersAnswerEmpty(ELIGIBLE);
     nock(GRAPH).get(ELIGIBLE).query(query(PPA)).reply(200, 'not json at all', { 'Content-Type': 'text/plain' });
     const { ctx } = collectorContext();
-    expect(await collectionFailure(createPimSchedulesCollector().collect(ctx))).toMatchObject({ status: 'error', code: 'PPMAT_E_MALFORMED_RESPONSE' });
+    const error = await collectionFailure(createPimSchedulesCollector().collect(ctx));
+    await siblingsSettled();
+    expect(error).toMatchObject({ status: 'error', code: 'PPMAT_E_MALFORMED_RESPONSE', details: { url: roleUrl(ELIGIBLE, PPA) } });
+    expect(error.message).toContain(`GET ${roleUrl(ELIGIBLE, PPA)} answered 200`);
+  });
+
+  it.each([
+    [ELIGIBLE, 'an eligibility instance without principalId', { value: [{ roleDefinitionId: PPA }] }, 'value[0].principalId'],
+    [ACTIVE, 'a page without value', { instances: [] }, 'no array "value"'],
+  ])('malformed body on %s: %s is an error naming the URL', async (path, _name, body, why) => {
+    othersAnswerEmpty(path);
+    nock(GRAPH).get(path).query(query(PPA)).reply(200, body);
+    const { ctx } = collectorContext();
+    const error = await collectionFailure(createPimSchedulesCollector().collect(ctx));
+    await siblingsSettled();
+    expect(error).toMatchObject({ status: 'error', code: 'PPMAT_E_MALFORMED_RESPONSE' });
+    // A shape error names the path relative to the Graph version root; a transport one the full URL.
+    expect(error.message).toContain(roleUrl(path, PPA).replace(`${GRAPH}/v1.0`, ''));
+    expect(error.message).toContain(why);
+  });
+
+  // Graph has no "none" 404 here: a tenant without eligible assignments answers an empty list
+  // (and one without Entra ID P2 answers 403, above).
+  it.each([ELIGIBLE, ACTIVE])('404 on %s is a clear error naming the URL, never read as no assignments', async (path) => {
+    othersAnswerEmpty(path);
+    nock(GRAPH)
+      .get(path)
+      .query(query(PPA))
+      .reply(404, { error: { code: 'Request_ResourceNotFound', message: 'Resource not found.' } });
+    const { ctx } = collectorContext();
+    const error = await collectionFailure(createPimSchedulesCollector().collect(ctx));
+    await siblingsSettled();
+    const url = roleUrl(path, PPA);
+    expect(error).toMatchObject({ status: 'error', code: 'PPMAT_E_HTTP_NOT_FOUND', details: { httpStatus: 404, url } });
+    expect(error.message).toBe(`GET ${url} answered 404 where a resource was expected. The API said: Request_ResourceNotFound: Resource not found.`);
   });
 });

@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRoleAssignmentsCollector } from '../../src/collectors/role-assignments.collector.js';
 import { ROLE_TEMPLATES, roleAssignmentsEvidenceSchema } from '../../src/evidence/graph.schemas.js';
 import { collectionFailure, collectorContext, fixture, GRAPH } from './collector-context.js';
@@ -7,6 +7,8 @@ import { collectionFailure, collectorContext, fixture, GRAPH } from './collector
 const PATH = '/v1.0/roleManagement/directory/roleAssignments';
 const { powerPlatformAdministrator: PPA, globalAdministrator: GA, dynamics365Administrator: D365 } = ROLE_TEMPLATES;
 const query = (role: string) => ({ $filter: `roleDefinitionId eq '${role}'`, $expand: 'principal' });
+/** One role's request, relative to the version root, as the collector names it. */
+const rolePath = (role: string) => `/roleManagement/directory/roleAssignments?$filter=roleDefinitionId%20eq%20'${role}'&$expand=principal`;
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
@@ -16,6 +18,12 @@ afterAll(() => nock.enableNetConnect());
 function emptyRoles(...roles: string[]) {
   for (const role of roles) nock(GRAPH).get(PATH).query(query(role)).reply(200, { value: [] });
 }
+
+/**
+ * The collector rejects on the first failed role while the other roles' requests may still be
+ * in flight; wait until they have been answered, so none of them reaches the next test's mocks.
+ */
+const siblingsSettled = () => vi.waitFor(() => expect(nock.isDone()).toBe(true));
 
 describe('role assignments collector', () => {
   it('reads each role with its $filter, follows @odata.nextLink and maps user, service principal and group principals', async () => {
@@ -87,7 +95,39 @@ describe('role assignments collector', () => {
     nock(GRAPH).get(PATH).query(query(GA)).reply(200, { value: [{ roleDefinitionId: GA }] });
     const { ctx } = collectorContext();
     const error = await collectionFailure(createRoleAssignmentsCollector().collect(ctx));
+    await siblingsSettled();
     expect(error.code).toBe('PPMAT_E_MALFORMED_RESPONSE');
+    expect(error.status).toBe('error');
+    expect(error.message).toContain(`roleAssignments collector got a body from ${rolePath(GA)}`);
     expect(error.message).toContain('value[0].principalId');
+  });
+
+  it.each([
+    ['a body that is not JSON', 'not json at all', /it is not JSON/],
+    ['a page without value', JSON.stringify({ assignments: [] }), /no array "value"/],
+  ])('malformed body: %s is an error naming the role\'s URL', async (_name, body, why) => {
+    emptyRoles(PPA, D365);
+    nock(GRAPH).get(PATH).query(query(GA)).reply(200, body, { 'Content-Type': 'application/json' });
+    const { ctx } = collectorContext();
+    const error = await collectionFailure(createRoleAssignmentsCollector().collect(ctx));
+    await siblingsSettled();
+    expect(error).toMatchObject({ status: 'error', code: 'PPMAT_E_MALFORMED_RESPONSE', details: { url: `${GRAPH}/v1.0${rolePath(GA)}` } });
+    expect(error.message).toContain(`GET ${GRAPH}/v1.0${rolePath(GA)} answered 200`);
+    expect(error.message).toMatch(why);
+  });
+
+  // Graph has no "no assignments" 404: a role nobody holds answers an empty list.
+  it('404 is a clear error naming the role\'s URL, never read as no assignments', async () => {
+    emptyRoles(PPA, D365);
+    nock(GRAPH)
+      .get(PATH)
+      .query(query(GA))
+      .reply(404, { error: { code: 'Request_ResourceNotFound', message: 'Resource not found.' } });
+    const { ctx } = collectorContext();
+    const error = await collectionFailure(createRoleAssignmentsCollector().collect(ctx));
+    await siblingsSettled();
+    const url = `${GRAPH}/v1.0${rolePath(GA)}`;
+    expect(error).toMatchObject({ status: 'error', code: 'PPMAT_E_HTTP_NOT_FOUND', details: { httpStatus: 404, url } });
+    expect(error.message).toBe(`GET ${url} answered 404 where a resource was expected. The API said: Request_ResourceNotFound: Resource not found.`);
   });
 });

@@ -65,6 +65,7 @@ describe('tenant settings collector', () => {
 
   // The "empty list" case for a single object: an empty settings object is collected as `ok`,
   // and every check that reads a setting says the setting is unknown; none passes or fails.
+  // A new tenant-settings check without a `known:` guard fails here (a CEL error, not its message).
   it('empty list (an empty settings object): ok, and every tenant-settings rule reads as unknown', async () => {
     nock(BAP).post(PATH, {}).query(true).reply(200, {});
     const { ctx } = collectorContext();
