@@ -11,7 +11,10 @@ import type { PartitionStore } from '../collectors/types.js';
 import { canonicalDocument } from '../evidence/content-hash.js';
 import type { PartitionDocument, ScanRepository } from '../store/scan-repository.js';
 
+/** Documents written in one transaction, at most... */
 export const PARTITION_BATCH = 50;
+/** ...and at most this many bytes of canonical JSON: an environment of thousands of flows is a large document. */
+export const PARTITION_BATCH_BYTES = 2 * 1024 * 1024;
 
 export interface PartitionWriter extends PartitionStore {
   /** Writes what is pending; resolves when every document put so far is stored. */
@@ -33,6 +36,7 @@ export interface PartitionWriterOptions {
 
 export function createPartitionWriter(options: PartitionWriterOptions): PartitionWriter {
   let pending: PartitionDocument[] = [];
+  let pendingBytes = 0;
   let writing: Promise<void> = Promise.resolve();
   let failure: unknown = null;
   const counts = { stored: 0, new: 0 };
@@ -67,9 +71,11 @@ export function createPartitionWriter(options: PartitionWriterOptions): Partitio
       const canonical = canonicalDocument(doc);
       options.onDocument?.(key, doc);
       pending.push({ key, kind: options.kindOf(key), doc: canonical, collectedAt: options.clock() });
-      if (pending.length >= PARTITION_BATCH) {
+      pendingBytes += canonical.bytes;
+      if (pending.length >= PARTITION_BATCH || pendingBytes >= PARTITION_BATCH_BYTES) {
         const batch = pending;
         pending = [];
+        pendingBytes = 0;
         // Wait for the previous batch, not this one: one batch is written while the next fills.
         const previous = writing;
         void write(batch);
@@ -83,6 +89,7 @@ export function createPartitionWriter(options: PartitionWriterOptions): Partitio
       if (pending.length > 0) {
         const batch = pending;
         pending = [];
+        pendingBytes = 0;
         void write(batch);
       }
       await writing;

@@ -179,9 +179,18 @@ function parseExpand(expand: string | null, table: DataverseTable): Expansion[] 
 }
 
 /** A row as sent: expanded lookups as nested objects, the owner's annotations when asked for. */
+/**
+ * The row's `@odata.etag`, which the Web API sends with every row (`W/"{version}"`): derived
+ * from its values, so it changes when the row does and stays the same between scans.
+ */
+function etagOf(row: DataverseRow): string {
+  let hash = 0;
+  for (const char of JSON.stringify(row)) hash = (Math.imul(hash, 31) + char.charCodeAt(0)) >>> 0;
+  return `W/"${hash}"`;
+}
+
 function render(row: DataverseRow, expand: Expansion[], annotateWith: TenantModel | null): Record<string, unknown> {
-  if (expand.length === 0 && !annotateWith) return row;
-  const out: Record<string, unknown> = { ...row };
+  const out: Record<string, unknown> = { '@odata.etag': etagOf(row), ...row };
   for (const e of expand) {
     const related = e.related(row);
     out[e.name] = related && e.select ? Object.fromEntries(Object.entries(related).filter(([key]) => e.select?.includes(key) || key.endsWith('id') && !key.startsWith('_'))) : related;

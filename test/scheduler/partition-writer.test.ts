@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPartitionWriter, PARTITION_BATCH } from '../../src/scheduler/partition-writer.js';
+import { createPartitionWriter, PARTITION_BATCH, PARTITION_BATCH_BYTES } from '../../src/scheduler/partition-writer.js';
 import type { PartitionDocument } from '../../src/store/scan-repository.js';
 
 function fakeStore(options: { failOnBatch?: number } = {}) {
@@ -40,6 +40,15 @@ describe('partition writer', () => {
     expect(batches.map((b) => b.length)).toEqual([PARTITION_BATCH, PARTITION_BATCH, 3]);
     // Two documents are equal, so one of them is not new.
     expect(w.counts).toEqual({ stored: count, new: count - 1 });
+  });
+
+  it('writes a batch early once its documents reach the byte limit (large environments)', async () => {
+    const { store, batches } = fakeStore();
+    const w = writer(store);
+    const big = 'x'.repeat(Math.ceil(PARTITION_BATCH_BYTES / 3));
+    for (let i = 0; i < 4; i += 1) await w.put(`inventory:${i}`, { i, big });
+    await w.flush();
+    expect(batches.map((b) => b.length)).toEqual([3, 1]);
   });
 
   it('returns the sha256 of the canonical document', async () => {

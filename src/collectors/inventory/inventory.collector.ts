@@ -36,8 +36,11 @@ import type { AnySectionCollector } from './sections.js';
 export const DEFAULT_ENVIRONMENT_CONCURRENCY = 8;
 /** Owners found existing are looked up again after this many days; deleted ones stay deleted. */
 export const DEFAULT_OWNER_RECHECK_DAYS = 7;
-/** Environments whose last documents are read back in one query. */
-const WINDOW = 64;
+/**
+ * Environments whose last documents are read back in one query: the window of the tenant
+ * held in memory (with the environments in flight), so it stays small.
+ */
+const WINDOW = 16;
 const MAX_REASONS = 3;
 /**
  * Sections whose owner ids are Entra ID object ids, so they can be looked up. An agent's
