@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { writeHeapSnapshot } from 'node:v8';
 import { openApp, scanDeps } from '../src/cli/app.js';
 import { configuredTarget } from '../src/cli/tenant-targets.js';
 import { runScan, type ScanOutcome, type ScanProgressEvent } from '../src/scheduler/run-scan.js';
@@ -106,6 +107,8 @@ const liveSampler = setInterval(() => {
 }, 2000);
 liveSampler.unref();
 
+const snapshotAt = process.env.PPMAT_BENCH_HEAPSNAPSHOT_AT ? Number(process.env.PPMAT_BENCH_HEAPSNAPSHOT_AT) : null;
+
 const mb = (bytes: number): number => Math.round(bytes / 1024 / 1024);
 
 async function main(): Promise<void> {
@@ -146,6 +149,11 @@ async function main(): Promise<void> {
     let lastLine = 0;
     const onProgress = (event: ScanProgressEvent): void => {
       if (event.type !== 'collector-progress' || event.collector !== 'inventory') return;
+      // PPMAT_BENCH_HEAPSNAPSHOT_AT=n: what the scan holds once n environments are done.
+      if (label === 'first scan' && snapshotAt !== null && event.pages === snapshotAt) {
+        gc?.();
+        process.stderr.write(`heap snapshot: ${writeHeapSnapshot(`/tmp/ppmat-bench-${snapshotAt}.heapsnapshot`)}\n`);
+      }
       if (performance.now() - lastLine < 5000) return;
       lastLine = performance.now();
       process.stderr.write(`  ${label}: ${event.pages}/${environments} environments, ${event.requests} inventory requests\n`);
@@ -159,6 +167,11 @@ async function main(): Promise<void> {
 
   process.stderr.write(`bench: ${environments} environments, ${apps} apps, ${flows} flows; throttle ${requestsPerSecond}/s per host (burst ${burst}); ${concurrency} requests in flight per host\n`);
   const first = await scan('first scan');
+  // PPMAT_BENCH_HEAPSNAPSHOT=file: what the process still holds once the first scan is done.
+  if (process.env.PPMAT_BENCH_HEAPSNAPSHOT) {
+    gc?.();
+    process.stderr.write(`heap snapshot: ${writeHeapSnapshot(process.env.PPMAT_BENCH_HEAPSNAPSHOT)}\n`);
+  }
   const second = await scan('rescan');
   await app.close();
   child.send({ type: 'close' });

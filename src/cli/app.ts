@@ -63,7 +63,7 @@ export async function openApp(options: OpenAppOptions): Promise<App> {
     configFile: file,
     log,
     db,
-    store: createScanRepository(db.prisma),
+    store: createScanRepository(db.prisma, { pool: db.pool }),
     ruleSet,
     async close() {
       await db.close();

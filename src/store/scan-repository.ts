@@ -3,7 +3,9 @@
  * the CLI reads. A scan's results are written in one transaction, so a half-written
  * scan is never visible as a result.
  */
+import type pg from 'pg';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { insertPartitions } from './partition-sql.js';
 import type { EvidenceItem } from '../evidence/snapshot.js';
 import type { HttpStats } from '../http/types.js';
 import { canonicalDocument, type CanonicalDocument } from '../evidence/content-hash.js';
@@ -98,7 +100,12 @@ export interface ScanRepository {
   countEvidence(): Promise<number>;
 }
 
-export function createScanRepository(prisma: PrismaClient): ScanRepository {
+export interface ScanRepositoryOptions {
+  /** The database's node-postgres pool: partition documents are written through it (see partition-sql.ts). */
+  pool?: pg.Pool;
+}
+
+export function createScanRepository(prisma: PrismaClient, options: ScanRepositoryOptions = {}): ScanRepository {
   return {
     async upsertTenant(tenant) {
       await prisma.tenant.upsert({ where: { id: tenant.id }, create: tenant, update: tenant });
@@ -215,6 +222,7 @@ export function createScanRepository(prisma: PrismaClient): ScanRepository {
 
     async putPartitions(scanId, documents) {
       if (documents.length === 0) return 0;
+      if (options.pool) return insertPartitions(options.pool, scanId, documents);
       return prisma.$transaction(async (tx) => {
         const { count } = await tx.evidence.createMany({
           data: documents.map(({ kind, doc }) => ({ hash: doc.hash, kind, content: JSON.parse(doc.json) as Prisma.InputJsonValue, bytes: doc.bytes })),

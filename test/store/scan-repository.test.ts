@@ -3,6 +3,7 @@
  * unchanged document is stored once, and scans that died marked aborted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalDocument } from '../../src/evidence/content-hash.js';
 import type { EvidenceItem } from '../../src/evidence/snapshot.js';
 import { createScanRepository, type ScanRepository, type ScanResults } from '../../src/store/scan-repository.js';
 import { openTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -111,5 +112,25 @@ describe('scan repository', () => {
     expect(await db.prisma.scan.findUniqueOrThrow({ where: { id: scanId } })).toMatchObject({ status: 'aborted', error: 'interrupted' });
     const listed = await store.listScans(tenant.id, 2);
     expect(listed[0]).toMatchObject({ id: scanId, trigger: 'schedule', status: 'aborted' });
+  });
+
+  it.each([
+    ['through node-postgres', () => createScanRepository(db.prisma, { pool: db.pool })],
+    ['through Prisma', () => createScanRepository(db.prisma)],
+  ])('stores partition documents %s, once each, and reads them back from the last finished scan', async (_how, make) => {
+    const repo = make();
+    const doc = (n: number) => canonicalDocument({ environmentId: `env-${n}`, sections: { canvasApps: { status: 'ok', data: [{ id: `app-${n}`, name: "O'Brien \"quoted\" ✓" }] } } });
+    const first = await repo.startScan({ tenantId: tenant.id, trigger: 'manual', ruleSetVersion: 'v1', startedAt: at });
+    const docs = [1, 2, 3].map((n) => ({ key: `inventory:env-${n}-${_how.length}`, kind: 'inventory', doc: doc(n + _how.length * 10), collectedAt: at }));
+    expect(await repo.putPartitions(first, docs)).toBe(3);
+    await repo.saveResults(first, results([isolation(['p'])]));
+    const stored = await db.prisma.evidence.count();
+    const second = await repo.startScan({ tenantId: tenant.id, trigger: 'manual', ruleSetVersion: 'v1', startedAt: at });
+    expect(await repo.putPartitions(second, docs)).toBe(0);
+    expect(await db.prisma.evidence.count()).toBe(stored);
+    expect(await repo.lastFinishedScanId(tenant.id, second)).toBe(first);
+    const read = await repo.scanDocuments(first, [docs[0]!.key, 'inventory:none']);
+    expect([...read.keys()]).toEqual([docs[0]!.key]);
+    expect(read.get(docs[0]!.key)).toEqual(JSON.parse(docs[0]!.doc.json));
   });
 });

@@ -33,7 +33,7 @@ export async function scanSimulator(
 ): Promise<RigScan> {
   const simulator = await startSimulator(simulatorOptions);
   const log = pino({ level: 'silent' });
-  const store: ScanRepository = createScanRepository(db.prisma);
+  const store: ScanRepository = createScanRepository(db.prisma, { pool: db.pool });
   const endpoints = resolveEndpoints('public', { baseUrls: simulatorEndpoints(simulator.url) });
   const dataverseProxy = simulatorDataverseProxy(simulator.url);
   const root = createHttpClient({
