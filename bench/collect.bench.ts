@@ -206,7 +206,14 @@ async function main(): Promise<void> {
   await writeFile(values.out ?? '', `${JSON.stringify(result, null, 2)}\n`);
   console.table({
     'first scan': { requests: result.requests, 'least s': result.minSeconds, 'actual s': result.actualSeconds, ratio: result.throttleRatio, '429s': result.throttled429 },
-    rescan: { requests: result.rescanRequests, 'least s': result.rescanMinSeconds, 'actual s': result.rescanSeconds, ratio: round(second.seconds / Math.max(second.minSeconds, 0.001)), '429s': result.rescanThrottled429 },
+    // Under a second of throttle time the ratio says nothing (the burst absorbs the requests).
+    rescan: {
+      requests: result.rescanRequests,
+      'least s': result.rescanMinSeconds,
+      'actual s': result.rescanSeconds,
+      ratio: second.minSeconds >= 1 ? round(second.seconds / second.minSeconds) : 'n/a',
+      '429s': result.rescanThrottled429,
+    },
   });
   console.log(
     `peak memory: ${result.peakRssMb} MB RSS (embedded database included), ${result.peakHeapMb} MB JS heap` +
