@@ -52,6 +52,11 @@ export interface InventoryFact {
   orphaned: (Finding & { deletedOwners: number; disabledOwners: number; unknownOwners: number }) | null;
   /** Resources whose sharing was read (apps and flows with permissions). */
   sharingRead: number;
+  /** Canvas apps outside the default environment, and how many of them are solution-aware (`almMode == "Solution"`). */
+  appsOutsideDefault: number;
+  solutionAwareApps: number;
+  /** Environments that hold at least one custom connector. */
+  environmentsWithCustomConnectors: number;
   dataverse: {
     environments: number;
     auditEnabled: number;
@@ -124,6 +129,9 @@ export function createInventoryAccumulator(options: InventoryFactOptions): Inven
   const byOwner = new Map<string, OwnedCounter>();
   let owners: Map<string, OwnerStatus> | null = null;
   let sharingRead = 0;
+  let appsOutsideDefault = 0;
+  let solutionAwareApps = 0;
+  let environmentsWithCustomConnectors = 0;
   const unusedBefore = options.now.getTime() - options.unusedDays * 86_400_000;
   const dataverse: InventoryFact['dataverse'] = {
     environments: 0,
@@ -180,6 +188,10 @@ export function createInventoryAccumulator(options: InventoryFactOptions): Inven
         for (const app of s.canvasApps.data) {
           const ref: ResourceRef = { kind: 'canvasApp', id: app.id, displayName: app.displayName, ...base };
           totals.canvasApps += 1;
+          if (doc.type !== 'Default') {
+            appsOutsideDefault += 1;
+            if (app.almMode?.toLowerCase() === 'solution') solutionAwareApps += 1;
+          }
           judgeShared(app, ref);
           judgeUnused(app.lastModifiedTime, ref);
           own(app.owner, ref);
@@ -194,6 +206,7 @@ export function createInventoryAccumulator(options: InventoryFactOptions): Inven
           own(flow.owner, ref);
         }
       }
+      if (s.customConnectors.status === 'ok' && s.customConnectors.data.length > 0) environmentsWithCustomConnectors += 1;
       if (s.customConnectors.status === 'ok') {
         for (const connector of s.customConnectors.data) {
           totals.customConnectors += 1;
@@ -265,6 +278,9 @@ export function createInventoryAccumulator(options: InventoryFactOptions): Inven
         unused: { ...unused, days: options.unusedDays },
         orphaned,
         sharingRead,
+        appsOutsideDefault,
+        solutionAwareApps,
+        environmentsWithCustomConnectors,
         dataverse,
         powerPages,
       };

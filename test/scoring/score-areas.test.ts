@@ -3,6 +3,8 @@
  * unknown and indicated as possibly met.
  */
 import { describe, expect, it } from 'vitest';
+import type { CompiledCheck } from '../../src/rules/rule-set.js';
+import type { CheckResult, Outcome } from '../../src/rules/types.js';
 import { roadmap } from '../../src/scoring/roadmap.js';
 import { scoreAreas } from '../../src/scoring/score-areas.js';
 import type { Capability, CapabilityResult, CapabilityStatus, Level } from '../../src/scoring/types.js';
@@ -61,13 +63,42 @@ describe('scoreAreas', () => {
 describe('roadmap', () => {
   it('lists the statements missing up to the next level', () => {
     const scored = results('mmmunmuu');
-    const [step] = roadmap(catalogue, scored, scoreAreas(catalogue, scored));
+    const [step] = roadmap({ catalogue, checks: [], checkResults: [], capabilityResults: scored, areaScores: scoreAreas(catalogue, scored) });
     expect(step).toMatchObject({ area: 'security', currentLevel: 200, nextLevel: 300 });
     expect(step?.missing.map((m) => [m.capabilityId, m.status])).toEqual([['security.300.b', 'unknown']]);
+    expect(step?.missing[0]?.actions.map((a) => a.kind)).toEqual(['attest']);
+  });
+
+  it('says what would flip each missing statement: the fix of a failing check, the missing evidence, or an attestation', () => {
+    const cat: Capability[] = [
+      { id: 'security.200.auto', area: 'security', level: 200, statement: 'automated one', assessment: 'automated' },
+      { id: 'security.200.hyb', area: 'security', level: 200, statement: 'hybrid one', assessment: 'hybrid', signal: 'hint' },
+      { id: 'security.200.gap', area: 'security', level: 200, statement: 'unknown one', assessment: 'automated' },
+    ];
+    const check = (id: string, capability: string) => ({ id, capabilities: [capability], remediation: `do ${id}`, references: [`https://example.com/${id}`] }) as unknown as CompiledCheck;
+    const checkResult = (checkId: string, outcome: Outcome, message: string) => ({ checkId, outcome, message }) as CheckResult;
+    const scored: CapabilityResult[] = [
+      { capabilityId: 'security.200.auto', area: 'security', level: 200, status: 'not_met', reason: 'x', checks: [] },
+      { capabilityId: 'security.200.hyb', area: 'security', level: 200, status: 'indicated', reason: 'x', checks: [] },
+      { capabilityId: 'security.200.gap', area: 'security', level: 200, status: 'unknown', reason: 'x', checks: [] },
+    ];
+    const [step] = roadmap({
+      catalogue: cat,
+      checks: [check('c.fail', 'security.200.auto'), check('c.pass', 'security.200.hyb'), check('c.unknown', 'security.200.gap')],
+      checkResults: [checkResult('c.fail', 'fail', 'It fails.'), checkResult('c.pass', 'pass', 'It passes.'), checkResult('c.unknown', 'unknown', 'Unknown: no token.')],
+      capabilityResults: scored,
+      areaScores: scoreAreas(cat, scored),
+    });
+    expect(step?.missing.map((m) => [m.capabilityId, m.actions.map((a) => `${a.kind}: ${a.text.split(':')[0]}`)])).toEqual([
+      ['security.200.auto', ['fix: do c.fail']],
+      ['security.200.hyb', ['attest: A CoE member can confirm it']],
+      ['security.200.gap', ['collect: Unknown']],
+    ]);
+    expect(step?.missing[0]).toMatchObject({ checks: [{ checkId: 'c.fail', outcome: 'fail', message: 'It fails.' }], actions: [{ references: ['https://example.com/c.fail'] }] });
   });
 
   it('has no next level at 500', () => {
     const scored = results('mmmmmmmm');
-    expect(roadmap(catalogue, scored, scoreAreas(catalogue, scored))[0]).toMatchObject({ nextLevel: null, missing: [] });
+    expect(roadmap({ catalogue, checks: [], checkResults: [], capabilityResults: scored, areaScores: scoreAreas(catalogue, scored) })[0]).toMatchObject({ nextLevel: null, missing: [] });
   });
 });
