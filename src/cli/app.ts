@@ -11,6 +11,7 @@ import { PpmatError } from '../errors/catalogue.js';
 import { createLogger } from '../log/logger.js';
 import { loadRuleSet } from '../rules/load-rules.js';
 import type { RuleSet } from '../rules/rule-set.js';
+import { createAttestationRepository, type AttestationRepository } from '../store/attestation-repository.js';
 import { lockDataDir, type DataDirLock } from '../store/data-dir-lock.js';
 import { openDatabase, type Database } from '../store/database.js';
 import { RULES_DIR } from '../store/paths.js';
@@ -22,6 +23,8 @@ export interface App {
   log: Logger;
   db: Database;
   store: ScanRepository;
+  /** Attestations recorded with `ppmat attest`, with their history. */
+  attestations: AttestationRepository;
   ruleSet: RuleSet;
   close(): Promise<void>;
 }
@@ -64,6 +67,7 @@ export async function openApp(options: OpenAppOptions): Promise<App> {
     log,
     db,
     store: createScanRepository(db.prisma, { pool: db.pool }),
+    attestations: createAttestationRepository(db.prisma),
     ruleSet,
     async close() {
       await db.close();

@@ -4,9 +4,12 @@
  */
 import { Command, Option } from 'commander';
 import { EXIT, isPpmatError } from '../errors/catalogue.js';
+import { attestCommand, attestListCommand, type AttestCommandOptions, type AttestListOptions } from './attest.command.js';
 import { doctorCommand } from './doctor.command.js';
-import { rulesTestCommand } from './rules.command.js';
+import { rulesStatsCommand, rulesTestCommand } from './rules.command.js';
+import { roadmapCommand } from './roadmap.command.js';
 import { scanCommand, type CommandIo } from './scan.command.js';
+import { scubaCommand } from './scuba.command.js';
 import { parseFamiliesOption, parseLatencyOption, parsePositiveOption, parseRateOption, parseSizeOption, simulateCommand, type SimulateOptions } from './simulate.command.js';
 import { startCommand } from './start.command.js';
 
@@ -24,16 +27,24 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => void): Co
       '\nExit codes: 0 ok, 2 scan partial (some evidence missing), 3 scan failed, 4 invalid config or rules, 5 database error, 130 interrupted.',
     );
 
-  program
-    .command('scan')
-    .description('scan now, print the levels and every check, and store the scan')
-    .option('--demo', 'scan the built-in demo tenant (default when no tenant is configured)')
-    .addOption(new Option('--profile <profile>', 'posture of the demo tenant').choices(PROFILES))
-    .option('--tenant <id>', 'scan only this configured tenant')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
-    .action(async (opts: { demo?: boolean; profile?: (typeof PROFILES)[number]; tenant?: string; format: 'table' | 'json' }) => {
-      setExit(await scanCommand({ ...opts, ...globalConfig(program) }, io));
-    });
+  // Commands that scan now (stored like any scan) and print one view of the outcome.
+  const scanning: [string, string, typeof scanCommand][] = [
+    ['scan', 'scan now, print the levels, every check and the SCuBA crosswalk, and store the scan', scanCommand],
+    ['roadmap', 'scan now and print, per area, what stands between the current level and the next', roadmapCommand],
+    ['scuba', 'scan now and print only the CISA SCuBA Power Platform baseline results', scubaCommand],
+  ];
+  for (const [name, description, run] of scanning) {
+    program
+      .command(name)
+      .description(description)
+      .option('--demo', 'scan the built-in demo tenant (default when no tenant is configured)')
+      .addOption(new Option('--profile <profile>', 'posture of the demo tenant').choices(PROFILES))
+      .option('--tenant <id>', 'scan only this configured tenant')
+      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+      .action(async (opts: { demo?: boolean; profile?: (typeof PROFILES)[number]; tenant?: string; format: 'table' | 'json' }) => {
+        setExit(await run({ ...opts, ...globalConfig(program) }, io));
+      });
+  }
 
   program
     .command('doctor')
@@ -43,6 +54,35 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => void): Co
     .option('--tenant <id>', 'check only this configured tenant')
     .action(async (opts: { demo?: boolean; profile?: (typeof PROFILES)[number]; tenant?: string }) => {
       setExit(await doctorCommand({ ...opts, ...globalConfig(program) }, io));
+    });
+
+  const attest = program
+    .command('attest')
+    .description("record a person's statement that a capability is in place (or not) for a tenant; `attest list` shows them");
+  attest
+    .command('record', { isDefault: true })
+    .description('record one attestation (the default: `ppmat attest --capability ...`); it counts from the next scan')
+    .option('--tenant <id>', 'a configured tenant')
+    .option('--demo', 'the built-in demo tenant (default when no tenant is configured)')
+    .requiredOption('--capability <id>', 'the capability statement, e.g. security.200.workload-compliance-awareness')
+    .addOption(new Option('--outcome <outcome>', 'whether it is in place').choices(['met', 'not_met']).makeOptionMandatory())
+    .requiredOption('--statement <text>', 'why: what you saw or know')
+    .option('--evidence-url <url>', 'a link to the evidence')
+    .requiredOption('--by <who>', 'your name or email address')
+    .option('--at <date>', 'when it was established, YYYY-MM-DD (default: now)')
+    .option('--expires <date>', 'when it stops counting, YYYY-MM-DD (default: 12 months after --at)')
+    .action(async (opts: Omit<AttestCommandOptions, 'config'>) => {
+      setExit(await attestCommand({ ...opts, ...globalConfig(program) }, io));
+    });
+  attest
+    .command('list')
+    .description('print the attestations in force (configured and recorded, with expiry), or every record with --history')
+    .option('--tenant <id>', 'a configured tenant')
+    .option('--demo', 'the built-in demo tenant (default when no tenant is configured)')
+    .option('--capability <id>', 'only this capability statement')
+    .option('--history', 'every recorded attestation, newest first, including superseded ones')
+    .action(async (opts: Omit<AttestListOptions, 'config'>) => {
+      setExit(await attestListCommand({ ...opts, ...globalConfig(program) }, io));
     });
 
   program
@@ -73,14 +113,21 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => void): Co
       setExit(await simulateCommand(opts, io));
     });
 
-  program
-    .command('rules')
-    .description('work on rule files')
+  const rules = program.command('rules').description('work on rule files');
+  const RULES_DIR_HELP = 'rules folder with model/ and checks/ (default: PPMAT_RULES_DIR, or the rules shipped with ppmat)';
+  rules
     .command('test')
     .description("load the rules (refusing any invalid file) and run every check's test cases")
-    .option('--dir <folder>', 'rules folder with model/ and checks/ (default: PPMAT_RULES_DIR, or the rules shipped with ppmat)')
+    .option('--dir <folder>', RULES_DIR_HELP)
     .action(async (opts: { dir?: string }) => {
       setExit(await rulesTestCommand(opts, io));
+    });
+  rules
+    .command('stats')
+    .description('count the statements of levels 200-500 per area: automated, hybrid, attested, and the share a scan evidences')
+    .option('--dir <folder>', RULES_DIR_HELP)
+    .action(async (opts: { dir?: string }) => {
+      setExit(await rulesStatsCommand(opts, io));
     });
 
   return program;

@@ -1,15 +1,17 @@
 /**
  * `ppmat rules test`: loads a rules folder (refusing any invalid file with its line) and
  * runs every check's cases, for people who write their own checks.
+ * `ppmat rules stats`: how many scored statements per area a scan can speak to.
  */
 import { EXIT } from '../errors/catalogue.js';
 import { loadRuleSet } from '../rules/load-rules.js';
 import { runCases } from '../rules/run-cases.js';
 import { RULES_DIR } from '../store/paths.js';
+import { renderRulesStats, rulesStats } from './rules-stats.js';
 import type { CommandIo } from './scan.command.js';
 
 export async function rulesTestCommand(options: { dir?: string }, io: CommandIo): Promise<number> {
-  const dir = options.dir ?? io.env.PPMAT_RULES_DIR ?? RULES_DIR;
+  const dir = rulesDir(options, io);
   const ruleSet = await loadRuleSet(dir);
   const reports = await runCases(ruleSet, dir);
   const failed = reports.filter((r) => r.problems.length > 0);
@@ -25,4 +27,16 @@ export async function rulesTestCommand(options: { dir?: string }, io: CommandIo)
       `${reports.length - failed.length} of ${reports.length} cases passed${withoutCases}.\n`,
   );
   return failed.length + untested.length === 0 ? EXIT.ok : EXIT.config;
+}
+
+/** Loads the rules folder (refusing any invalid file) and prints the assessment counts per area. */
+export async function rulesStatsCommand(options: { dir?: string }, io: CommandIo): Promise<number> {
+  const ruleSet = await loadRuleSet(rulesDir(options, io));
+  io.stdout.write(`Rule set ${ruleSet.version}: ${ruleSet.catalogue.length} capability statements, ${ruleSet.checks.length} checks.\n\n`);
+  io.stdout.write(`${renderRulesStats(rulesStats(ruleSet))}\n`);
+  return EXIT.ok;
+}
+
+function rulesDir(options: { dir?: string }, io: CommandIo): string {
+  return options.dir ?? io.env.PPMAT_RULES_DIR ?? RULES_DIR;
 }

@@ -1,10 +1,16 @@
 /**
- * `ppmat scan`: one scan now, printed as a table or JSON, and stored.
+ * `ppmat scan`: one scan now, printed as a table or JSON (with the CISA SCuBA crosswalk
+ * after the checks, or under `frameworks.scuba`), and stored.
  * Exit codes: 0 succeeded, 2 partial, 3 failed, 4 bad config or rules, 5 database, 130 interrupted.
  */
 import { EXIT, PpmatError } from '../errors/catalogue.js';
-import { runScan } from '../scheduler/run-scan.js';
+import { evaluateScuba, type ScubaRow } from '../frameworks/scuba.js';
+import { loadScubaFramework, scubaFrameworkFile } from '../frameworks/load-scuba.js';
+import { renderScubaTable } from '../frameworks/scuba-report.js';
+import type { RuleSet } from '../rules/rule-set.js';
+import { runScan, type ScanOutcome } from '../scheduler/run-scan.js';
 import { openApp, scanDeps } from './app.js';
+import { scanAttestations } from './attestations.js';
 import { createProgressDisplay } from './progress.js';
 import { renderJson, renderTable } from './render.js';
 import { configuredTarget, demoTarget, type DemoProfile, type TenantTarget } from './tenant-targets.js';
@@ -27,9 +33,38 @@ export interface CommandIo {
 }
 
 export async function scanCommand(options: ScanCommandOptions, io: CommandIo): Promise<number> {
+  return scanAndPrint(options, io, (outcome, view) => {
+    if (options.format === 'json') {
+      // renderJson's document, plus the crosswalks computed here from the snapshot.
+      const document = JSON.parse(renderJson(outcome, view.tenantName)) as Record<string, unknown>;
+      return JSON.stringify({ ...document, frameworks: { scuba: view.scuba } }, null, 2);
+    }
+    return `${renderTable(outcome, view)}\n\n${renderScubaTable(view.scuba, view)}`;
+  });
+}
+
+/** What a command prints a scan with, besides the outcome itself. */
+export interface OutcomeView {
+  tenantName: string;
+  color: boolean;
+  areaNames: ReadonlyMap<string, string>;
+  /** The CISA SCuBA Power Platform crosswalk of this scan's snapshot. */
+  scuba: ScubaRow[];
+  /** The rule set's catalogue and checks, for reports that explain statements (the roadmap). */
+  catalogue: RuleSet['catalogue'];
+  checks: RuleSet['checks'];
+}
+
+/**
+ * Scans each selected tenant (stored like any scan) and prints `render` of each outcome.
+ * Resolves to the worst exit code of the scans.
+ */
+export async function scanAndPrint(options: Omit<ScanCommandOptions, 'format'>, io: CommandIo, render: (outcome: ScanOutcome, view: OutcomeView) => string): Promise<number> {
   const app = await openApp({ cwd: io.cwd, env: io.env, logToTerminal: Boolean(io.stderr.isTTY), defaultLogLevel: 'warn', ...(options.config ? { configPath: options.config } : {}) });
   const targets: TenantTarget[] = [];
   try {
+    // Refused before any scan starts, like a broken rule file.
+    const scuba = await loadScubaFramework(await scubaFrameworkFile(app.config.rulesDir));
     targets.push(...(await selectTargets(app.config, options, app.log, io.env)));
     let exit: number = EXIT.ok;
     const areaNames = new Map(app.ruleSet.areas.map((a) => [a.id, a.name]));
@@ -41,16 +76,22 @@ export async function scanCommand(options: ScanCommandOptions, io: CommandIo): P
       try {
         outcome = await runScan(
           scanDeps(app, target, io.signal, progress.onProgress),
-          { tenantId: target.tenant.id, attestations: target.attestations },
+          { tenantId: target.tenant.id, attestations: await scanAttestations(app, target) },
           'manual',
         );
       } finally {
         progress.done();
       }
-      const tenantName = target.tenant.displayName;
       const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
-      const text = options.format === 'json' ? renderJson(outcome, tenantName) : renderTable(outcome, { tenantName, color, areaNames });
-      io.stdout.write(`${text}\n`);
+      const view = {
+        tenantName: target.tenant.displayName,
+        color,
+        areaNames,
+        scuba: evaluateScuba(outcome.snapshot, scuba),
+        catalogue: app.ruleSet.catalogue,
+        checks: app.ruleSet.checks,
+      };
+      io.stdout.write(`${render(outcome, view)}\n`);
       const code = outcome.status === 'succeeded' ? EXIT.ok : outcome.status === 'partial' ? EXIT.partial : EXIT.scanFailed;
       exit = Math.max(exit, code);
     }
@@ -63,7 +104,7 @@ export async function scanCommand(options: ScanCommandOptions, io: CommandIo): P
 
 async function selectTargets(
   config: Awaited<ReturnType<typeof openApp>>['config'],
-  options: ScanCommandOptions,
+  options: Omit<ScanCommandOptions, 'format'>,
   log: Awaited<ReturnType<typeof openApp>>['log'],
   env: NodeJS.ProcessEnv,
 ): Promise<TenantTarget[]> {

@@ -7,6 +7,7 @@
 import { runScan } from '../scheduler/run-scan.js';
 import { startScheduler } from '../scheduler/scheduler.js';
 import { openApp, scanDeps } from './app.js';
+import { scanAttestations } from './attestations.js';
 import { renderTable } from './render.js';
 import type { CommandIo } from './scan.command.js';
 import { STALE_REASON, staleBefore } from './scan.command.js';
@@ -39,7 +40,7 @@ export async function startCommand(options: StartCommandOptions, io: CommandIo):
     const scanTenant = async (tenantId: string, trigger: 'startup' | 'schedule', print: boolean) => {
       const target = targets.get(tenantId)!;
       // No progress line here: the service logs each step, and the two would interleave.
-      const outcome = await runScan(scanDeps(app, target, io.signal), { tenantId, attestations: target.attestations }, trigger);
+      const outcome = await runScan(scanDeps(app, target, io.signal), { tenantId, attestations: await scanAttestations(app, target) }, trigger);
       if (print) {
         const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
         io.stdout.write(`${renderTable(outcome, { tenantName: target.tenant.displayName, color, areaNames })}\n`);

@@ -52,15 +52,9 @@ export async function demoTarget(config: Config, log: Logger, profile: DemoProfi
   const root = httpClient(config, endpoints, credential, log, limiter);
   const graph = graphClient(config, endpoints, credential, log, limiter);
   return {
-    tenant: {
-      id: simulator.tenantId,
-      displayName: `Demo tenant (${profile} profile)`,
-      cloud: 'public',
-      schedule: config.demo.schedule,
-      timezone: config.demo.timezone,
-      enabled: true,
-    },
-    attestations: demoAttestations(profile, new Date()),
+    tenant: demoTenantRecord(config, simulator.tenantId, profile),
+    // Dated when the demo inventory is "as of" (the month's start), so `ppmat attest` made since is newer.
+    attestations: demoAttestations(profile, new Date(simulator.model.asOf)),
     createHttp: () => root.scoped(),
     createGraph: (stats) => graph.scoped(stats),
     endpoints,
@@ -84,21 +78,8 @@ export async function configuredTarget(config: Config, tenant: TenantConfig, log
   const root = httpClient(config, endpoints, credential, log, limiter);
   const graph = graphClient(config, endpoints, credential, log, limiter);
   return {
-    tenant: {
-      id: tenant.id,
-      displayName: tenant.displayName ?? tenant.id,
-      cloud: tenant.cloud,
-      schedule: tenant.schedule,
-      timezone: tenant.timezone,
-      enabled: tenant.enabled,
-    },
-    attestations: tenant.attestations.map((a) => ({
-      capabilityId: a.capability,
-      by: a.by,
-      at: a.at,
-      reason: a.reason,
-      ...(a.expires ? { expires: a.expires } : {}),
-    })),
+    tenant: configuredTenantRecord(tenant),
+    attestations: configuredAttestations(tenant),
     createHttp: () => root.scoped(),
     createGraph: (stats) => graph.scoped(stats),
     endpoints,
@@ -106,6 +87,21 @@ export async function configuredTarget(config: Config, tenant: TenantConfig, log
     inventory: tenant.inventory,
     close: async () => undefined,
   };
+}
+
+/** The demo tenant's row in the store. */
+export function demoTenantRecord(config: Config, tenantId: string, profile: DemoProfile): TenantRecord {
+  return { id: tenantId, displayName: `Demo tenant (${profile} profile)`, cloud: 'public', schedule: config.demo.schedule, timezone: config.demo.timezone, enabled: true };
+}
+
+/** A configured tenant's row in the store. */
+export function configuredTenantRecord(tenant: TenantConfig): TenantRecord {
+  return { id: tenant.id, displayName: tenant.displayName ?? tenant.id, cloud: tenant.cloud, schedule: tenant.schedule, timezone: tenant.timezone, enabled: tenant.enabled };
+}
+
+/** A configured tenant's attestations from ppmat.yaml (the recorded ones are added at scan time: see cli/attestations.ts). */
+export function configuredAttestations(tenant: TenantConfig): Attestation[] {
+  return tenant.attestations.map((a) => ({ capabilityId: a.capability, by: a.by, at: a.at, reason: a.reason, ...(a.expires ? { expires: a.expires } : {}) }));
 }
 
 /**

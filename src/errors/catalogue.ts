@@ -31,6 +31,8 @@ export const ERRORS = {
   PPMAT_E_CONFIG_INVALID: { summary: 'The configuration is invalid.', exitCode: EXIT.config, httpStatus: 500 },
   PPMAT_E_CONFIG_READ: { summary: 'The configuration file could not be read.', exitCode: EXIT.config, httpStatus: 500 },
   PPMAT_E_TENANT_UNKNOWN: { summary: 'No tenant with that id is configured.', exitCode: EXIT.config, httpStatus: 404 },
+  PPMAT_E_CAPABILITY_UNKNOWN: { summary: 'No capability statement of the maturity model has that id.', exitCode: EXIT.config, httpStatus: 404 },
+  PPMAT_E_ATTESTATION_INVALID: { summary: 'An attestation is incomplete or its dates or link are invalid.', exitCode: EXIT.config, httpStatus: 400 },
   PPMAT_E_RULE_INVALID: { summary: 'A rule file is invalid.', exitCode: EXIT.config, httpStatus: 500 },
   PPMAT_E_CEL_INVALID: { summary: 'A CEL expression in a rule file does not compile.', exitCode: EXIT.config, httpStatus: 500 },
   PPMAT_E_MODEL_INVALID: { summary: 'The maturity model catalogue is invalid.', exitCode: EXIT.config, httpStatus: 500 },

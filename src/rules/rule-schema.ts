@@ -60,6 +60,8 @@ export const statementSchema = z
     id: z.string().regex(CAPABILITY_ID, 'must be area.level.slug'),
     level: z.union(LEVELS.map((level) => z.literal(level)) as [z.ZodLiteral<100>, z.ZodLiteral<200>, z.ZodLiteral<300>, z.ZodLiteral<400>, z.ZodLiteral<500>]),
     statement: z.string().min(1),
+    /** The model's full sentence this statement shortens (maturity-model.md); a meta-test matches it to the model's tables. */
+    source: z.string().min(1).optional(),
     assessment: z.enum(['automated', 'attested', 'hybrid']),
     signal: z.enum(['necessary', 'hint']).optional(),
     floor: z.boolean().optional(),

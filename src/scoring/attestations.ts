@@ -24,3 +24,19 @@ export function findAttestation(attestations: readonly Attestation[], capability
   const expired = mine.find((a) => a.expires !== undefined && Date.parse(a.expires) <= now.getTime());
   return expired ? { expired } : {};
 }
+
+/**
+ * The attestations a scan applies, from its two sources: `configured` (ppmat.yaml, or the demo
+ * tenant's built-in ones) and `recorded` (`ppmat attest`: the one in force per capability, the
+ * latest recorded, expired or not). Per capability the newer source wins whole: the recorded
+ * attestation replaces every configured one of its capability when it was made (`at`) on or
+ * after the newest of them, and is set aside otherwise. So a person can overrule the file
+ * (say `not_met`, or renew an expired one) by attesting, and a newer line in the file still counts.
+ */
+export function mergeAttestations(configured: readonly Attestation[], recorded: readonly Attestation[]): Attestation[] {
+  const newestConfigured = new Map<string, number>();
+  for (const a of configured) newestConfigured.set(a.capabilityId, Math.max(newestConfigured.get(a.capabilityId) ?? Number.NEGATIVE_INFINITY, Date.parse(a.at)));
+  const winners = recorded.filter((r) => Date.parse(r.at) >= (newestConfigured.get(r.capabilityId) ?? Number.NEGATIVE_INFINITY));
+  const replaced = new Set(winners.map((r) => r.capabilityId));
+  return [...configured.filter((a) => !replaced.has(a.capabilityId)), ...winners];
+}

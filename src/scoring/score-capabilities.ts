@@ -7,6 +7,9 @@
  * - hybrid: the checks form a signal. Attested and the signal not failing: met. Signal failing:
  *   not_met when the signal is `necessary`, unknown when it is a `hint`. Signal passing and no
  *   attestation: indicated (counts toward the upper end of the level range). Otherwise unknown.
+ * An attestation with outcome `not_met` (a person says it is not in place) makes the statement
+ * not_met with the person's reason, unless the checks decide it (automated and passing: evidence
+ * beats a person's word, and the reason says the person disagreed).
  * An expired attestation does not count, and the reason says so.
  * Level-100 (floor) statements are not scored.
  */
@@ -54,7 +57,9 @@ function decide(capability: Capability, results: readonly CheckResult[], lookup:
   const signal = signalOf(results);
   const failing = results.filter((r) => r.outcome === 'fail');
   const unknown = results.filter((r) => r.outcome === 'unknown');
-  const attested = lookup.valid ? `attested by ${lookup.valid.by} on ${day(lookup.valid.at)}: ${lookup.valid.reason}` : undefined;
+  const person = lookup.valid ? `${lookup.valid.by} on ${day(lookup.valid.at)}: ${lookup.valid.reason.replace(/\.$/, '')}` : undefined;
+  const refuted = lookup.valid?.outcome === 'not_met' ? `attested not met by ${person}` : undefined;
+  const attested = lookup.valid && !refuted ? `attested by ${person}` : undefined;
   const waiting = lookup.expired
     ? `awaiting a new attestation (the one by ${lookup.expired.by} expired on ${day(lookup.expired.expires ?? lookup.expired.at)})`
     : 'awaiting attestation';
@@ -64,19 +69,25 @@ function decide(capability: Capability, results: readonly CheckResult[], lookup:
   switch (capability.assessment) {
     case 'automated':
       if (signal === 'fail') return { status: 'not_met', reason: messages(failing) };
-      if (signal === 'pass') return { status: 'met', reason: messages(results.filter((r) => r.outcome !== 'not_applicable')) };
+      if (signal === 'pass') {
+        const disagreed = refuted ? ` (${lookup.valid!.by} attested it not met; checks decide automated statements.)` : '';
+        return { status: 'met', reason: `${messages(results.filter((r) => r.outcome !== 'not_applicable'))}${disagreed}` };
+      }
+      if (refuted) return { status: 'not_met', reason: `Not met: ${refuted}.` };
       if (attested) return { status: 'met', reason: `Met: ${attested}.` };
       if (signal === 'unknown') return { status: 'unknown', reason: `${messages(unknown)}${expiredNote}` };
       return { status: 'unknown', reason: `Unknown: no check of this build evidences it and it is ${waiting}.` };
     case 'attested':
+      if (refuted) return { status: 'not_met', reason: `Not met: ${refuted}.` };
       if (attested) return { status: 'met', reason: `Met: ${attested}.` };
       return { status: 'unknown', reason: `Unknown: ${waiting}.` };
     case 'hybrid':
       if (signal === 'fail') {
-        return capability.signal === 'necessary'
-          ? { status: 'not_met', reason: messages(failing) }
-          : { status: 'unknown', reason: `Unknown: the signal (a hint) speaks against it${attested ? ', despite the attestation' : ''}: ${messages(failing)}` };
+        if (capability.signal === 'necessary') return { status: 'not_met', reason: messages(failing) };
+        if (refuted) return { status: 'not_met', reason: `Not met: ${refuted}.` };
+        return { status: 'unknown', reason: `Unknown: the signal (a hint) speaks against it${attested ? ', despite the attestation' : ''}: ${messages(failing)}` };
       }
+      if (refuted) return { status: 'not_met', reason: `Not met: ${refuted}.` };
       if (attested) return { status: 'met', reason: `Met: ${attested}.` };
       if (signal === 'pass') return { status: 'indicated', reason: `Indicated, ${waiting}: ${messages(results.filter((r) => r.outcome === 'pass'))}` };
       if (signal === 'unknown') return { status: 'unknown', reason: `Unknown: ${waiting}; ${messages(unknown)}` };

@@ -58,7 +58,7 @@ export interface CapabilityResult {
   attestation?: Attestation;
 }
 
-/** A person's statement that a capability is in place: who, when, why, until when. */
+/** A person's statement that a capability is in place (or, with `outcome: not_met`, that it is not): who, when, why, until when. */
 export interface Attestation {
   capabilityId: string;
   by: string;
@@ -66,6 +66,10 @@ export interface Attestation {
   reason: string;
   /** ISO date after which the attestation no longer counts. */
   expires?: string;
+  /** `met` when absent (ppmat.yaml attestations only say what is in place); `not_met` makes the statement not met, with `reason`. */
+  outcome?: 'met' | 'not_met';
+  /** Where the evidence is (a document, a ticket), when the person gave one. */
+  evidenceUrl?: string;
 }
 
 export interface AreaScore {

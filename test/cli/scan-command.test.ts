@@ -40,7 +40,17 @@ describe('ppmat scan', () => {
     // 12 families, 12 environments' inventory documents and the owner directory.
     expect(a.evidence).toEqual({ count: 25, new: 25 });
     expect(b.evidence).toEqual({ count: 25, new: 0 });
-    expect(a.areas.map((x: { area: string; level: number }) => `${x.area}:${x.level}`).sort()).toEqual(['governance:200', 'security:200']);
+    expect(a.areas.map((x: { area: string; level: number }) => `${x.area}:${x.level}`)).toEqual([
+      'strategy:200',
+      'business-value:200',
+      'security:200',
+      'governance:200',
+      'operations:300',
+      'community:200',
+      'responsible-ai:200',
+      'automation:200',
+      'fusion-teams:200',
+    ]);
     expect(a.checks.length).toBeGreaterThanOrEqual(8);
     const db = await openDatabase({ dataDir: env.PPMAT_DATA_DIR!, log: pino({ level: 'silent' }), ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}) });
     try {

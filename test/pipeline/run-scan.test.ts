@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Outcome } from '../../src/rules/types.js';
+import { AREAS } from '../../src/scoring/types.js';
 import { openTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { scanSimulator } from '../support/scan-rig.js';
 
@@ -29,7 +30,17 @@ describe('runScan on the demo tenant', () => {
   it('stores a succeeded scan with levels, checks, capabilities and collector accounting', async () => {
     const { outcome } = await scanSimulator(db, { profile: 'defined' });
     expect(outcome.status).toBe('succeeded');
-    expect(Object.fromEntries(outcome.areaScores.map((a) => [a.area, a.level]))).toEqual({ security: 200, governance: 200 });
+    expect(Object.fromEntries(outcome.areaScores.map((a) => [a.area, a.level]))).toEqual({
+      strategy: 200,
+      'business-value': 200,
+      security: 200,
+      governance: 200,
+      operations: 300,
+      community: 200,
+      'responsible-ai': 200,
+      automation: 200,
+      'fusion-teams': 200,
+    });
     const scan = await db.prisma.scan.findUniqueOrThrow({
       where: { id: outcome.scanId },
       include: { collectorRuns: true, checkResults: true, areaScores: true, capabilityResults: true, evidence: true },
@@ -38,7 +49,7 @@ describe('runScan on the demo tenant', () => {
     expect(scan.finishedAt).not.toBeNull();
     expect(scan.checkResults.length).toBe(outcome.checkResults.length);
     expect(scan.checkResults.length).toBeGreaterThanOrEqual(8);
-    expect(scan.areaScores.map((a) => a.area).sort()).toEqual(['governance', 'security']);
+    expect(scan.areaScores.map((a) => a.area).sort()).toEqual([...AREAS].sort());
     expect(scan.evidence.filter((e) => !e.key.startsWith('inventory:') && e.key !== 'inventory-owners').map((e) => [e.key, e.status]).sort()).toEqual([
       ['advisorRecommendations', 'ok'],
       ['conditionalAccess', 'ok'],
@@ -79,10 +90,9 @@ describe('runScan on the demo tenant', () => {
   it('shows different levels for different postures', async () => {
     const levels = async (profile: 'initial' | 'capable') =>
       Object.fromEntries((await scanSimulator(db, { profile })).outcome.areaScores.map((a) => [a.area, a.level]));
-    expect(await levels('initial')).toEqual({ security: 100, governance: 100 });
+    expect(await levels('initial')).toEqual(Object.fromEntries(AREAS.map((area) => [area, 100])));
     const capable = await levels('capable');
-    expect(capable.security).toBeGreaterThanOrEqual(300);
-    expect(capable.governance).toBeGreaterThanOrEqual(300);
+    for (const area of AREAS) expect(capable[area], area).toBeGreaterThanOrEqual(300);
   });
 
   it('turns a 403 into unavailable evidence, unknown checks with the reason, and a partial scan; other checks are unaffected', async () => {

@@ -1,75 +1,129 @@
 /**
- * Catalogue-wide meta-tests: the model lists every Security and Governance statement of the
- * maturity model exactly once, every check has its cases, ids are unique and resolve.
- * The expected ids are written here (not parsed from the model's Markdown, which may move).
+ * Catalogue-wide meta-tests: the model catalogue holds every statement of the maturity model
+ * exactly once and nothing else, every check has its cases, ids are unique and resolve.
+ * The model is parsed from a copy of Microsoft Learn's "Power Platform adoption maturity model -
+ * Detailed capabilities" (MicrosoftDocs/power-platform, guidance/adoption/maturity-model-details.md)
+ * in test/fixtures: one table per area, one row per level, one `<li>` per statement. Each
+ * catalogue statement names its model sentence in `source`.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { EVIDENCE_KEYS } from '../../src/evidence/schemas.js';
 import { loadCases } from '../../src/rules/load-cases.js';
+import { AREAS_FILE } from '../../src/rules/load-model.js';
 import { CASES_SUFFIX, isCheckFile, loadRuleSet } from '../../src/rules/load-rules.js';
-import { AREAS } from '../../src/scoring/types.js';
+import { statementsFileSchema } from '../../src/rules/rule-schema.js';
+import { AREAS, LEVELS } from '../../src/scoring/types.js';
 
 const RULES_DIR = path.resolve(import.meta.dirname, '../../rules');
 const CHECKS_DIR = path.join(RULES_DIR, 'checks');
+const MODEL_DIR = path.join(RULES_DIR, 'model');
+const MODEL_TEXT = readFileSync(path.resolve(import.meta.dirname, '../fixtures/maturity-model.md'), 'utf8');
 const ruleSet = await loadRuleSet(RULES_DIR);
 
-/** The maturity model's Security and Governance statements, by level (counts from the model's tables). */
-const EXPECTED: Record<string, Record<number, string[]>> = {
-  security: {
-    100: ['basic-entra-authentication', 'no-dlp-policies', 'no-activity-monitoring', 'compliance-not-understood'],
-    200: ['dlp-default-environment', 'tenant-isolation', 'workload-compliance-awareness', 'sharing-limits', 'security-strategy-collaboration'],
-    300: ['dlp-all-environments', 'conditional-access-admins', 'security-page-reviewed', 'secure-coding-practices', 'compliance-audits'],
-    400: ['advanced-entra-access', 'environment-strategy-rbac', 'dataverse-fine-grained-access', 'advanced-dlp-network', 'siem-monitoring'],
-    500: [
-      'identity-governance',
-      'advanced-data-security',
-      'network-defense-in-depth',
-      'advanced-threat-protection',
-      'security-incident-process',
-      'security-training',
-      'threat-analysis-in-design',
-    ],
-  },
-  governance: {
-    100: ['all-users-create-environments', 'no-dlp-policies', 'no-sharing-limits'],
-    200: ['pp-admin-role-assigned', 'tenant-analytics'],
-    300: [
-      'environment-dlp-request-strategy',
-      'app-usage-monitored',
-      'license-capacity-monitoring',
-      'tiered-environments',
-      'governance-framework-shared',
-      'power-advisor-reviewed',
-    ],
-    400: [
-      'overshared-unused-resources',
-      'reactive-governance',
-      'business-critical-telemetry',
-      'tenant-hygiene',
-      'maker-responsibilities-communicated',
-      'advisor-automation',
-      'environment-groups',
-    ],
-    500: ['agent-approvals', 'share-practices-externally'],
-  },
+interface ModelStatement {
+  area: string;
+  level: number;
+  text: string;
+}
+
+/**
+ * The statements of the model's tables. A `## <area name>` heading (names as in areas.yaml,
+ * case aside) opens an area; a row `| 300: Defined | <ul><li>...</li></ul> |` holds a level's
+ * statements. The Markdown is loose (a `<li>` without `</li>`, an empty `<li>`, a stray `</a>`),
+ * so items are split on `<li>` and every tag dropped; links keep their text.
+ */
+function parseModel(markdown: string, areaNames: ReadonlyMap<string, string>): ModelStatement[] {
+  const statements: ModelStatement[] = [];
+  let area: string | undefined;
+  for (const line of markdown.split('\n')) {
+    const heading = /^## (.+)$/.exec(line);
+    if (heading) {
+      area = areaNames.get(heading[1]!.trim().toLowerCase());
+      continue;
+    }
+    const row = /^\|\s*(\d{3}):[^|]*\|(.*)\|\s*$/.exec(line);
+    if (!row || !area) continue;
+    for (const item of row[2]!.split('<li>')) {
+      const text = item
+        .replace(/<[^>]*>/g, '')
+        .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+        .replace(/&amp;/g, '&')
+        .replace(/\s+/g, ' ')
+        .trim();
+      if (text) statements.push({ area, level: Number(row[1]), text });
+    }
+  }
+  return statements;
+}
+
+/** Wording compared without case, typographic quotes, spacing or a final full stop. */
+const normalize = (text: string) =>
+  text
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/[\u201C\u201D]/g, '"')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/\.$/, '')
+    .toLowerCase();
+const keyOf = (s: { area: string; level: number }, text: string) => `${s.area} ${s.level}: ${normalize(text)}`;
+
+/** `a` minus `b`, counting duplicates (the model repeats a sentence at two levels of one area). */
+function without(a: readonly string[], b: readonly string[]): string[] {
+  const rest = [...b];
+  return a.filter((x) => {
+    const i = rest.indexOf(x);
+    if (i < 0) return true;
+    rest.splice(i, 1);
+    return false;
+  });
+}
+
+const model = parseModel(MODEL_TEXT, new Map(ruleSet.areas.map((a) => [a.name.toLowerCase(), a.id])));
+const catalogueFiles = readdirSync(MODEL_DIR)
+  .filter((name) => name.endsWith('.yaml') && name !== AREAS_FILE)
+  .map((name) => statementsFileSchema.parse(parse(readFileSync(path.join(MODEL_DIR, name), 'utf8'))));
+const catalogue = catalogueFiles.flatMap((file) => file.statements.map((s) => ({ ...s, area: file.area })));
+
+/** Statements per level 100..500, counted by hand from the model's tables (guards the parser). */
+const COUNTS: Record<string, number[]> = {
+  strategy: [4, 3, 5, 3, 4],
+  'business-value': [2, 2, 3, 3, 3],
+  security: [4, 5, 5, 5, 7],
+  governance: [3, 2, 6, 7, 2],
+  operations: [3, 3, 4, 4, 2],
+  community: [2, 3, 4, 6, 4],
+  'responsible-ai': [6, 6, 6, 6, 6],
+  automation: [1, 1, 3, 3, 2],
+  'fusion-teams': [2, 2, 3, 3, 2],
 };
 
-const COUNTS = { security: [4, 5, 5, 5, 7], governance: [3, 2, 6, 7, 2] };
+describe('maturity model', () => {
+  it('parses into 165 statements over the nine areas and five levels', () => {
+    expect(model).toHaveLength(165);
+    expect(Object.keys(COUNTS)).toEqual([...AREAS]);
+    for (const area of AREAS) {
+      expect(LEVELS.map((level) => model.filter((s) => s.area === area && s.level === level).length), area).toEqual(COUNTS[area]);
+    }
+  });
+});
 
 describe('model catalogue', () => {
-  it.each(Object.entries(COUNTS))('%s has the model\'s statement counts per level', (area, counts) => {
-    const levels = [100, 200, 300, 400, 500];
-    expect(levels.map((level) => EXPECTED[area]?.[level]?.length)).toEqual(counts);
-    expect(levels.map((level) => ruleSet.catalogue.filter((c) => c.area === area && c.level === level).length)).toEqual(counts);
+  it.each(Object.entries(COUNTS))("%s has the model's statement counts per level", (area, counts) => {
+    expect(LEVELS.map((level) => ruleSet.catalogue.filter((c) => c.area === area && c.level === level).length)).toEqual(counts);
   });
 
-  it('holds every expected statement exactly once, and nothing else', () => {
-    const expected = Object.entries(EXPECTED).flatMap(([area, byLevel]) =>
-      Object.entries(byLevel).flatMap(([level, slugs]) => slugs.map((slug) => `${area}.${level}.${slug}`)),
-    );
-    expect(ruleSet.catalogue.map((c) => c.id).sort()).toEqual(expected.sort());
+  it('names the model sentence of every statement in `source`', () => {
+    expect(catalogue.filter((s) => s.source === undefined).map((s) => s.id)).toEqual([]);
+    expect(catalogue.map((s) => s.id).sort()).toEqual(ruleSet.catalogue.map((c) => c.id).sort());
+  });
+
+  it('holds every statement of the model exactly once, at its area and level, and nothing else', () => {
+    const expected = model.map((s) => keyOf(s, s.text));
+    const actual = catalogue.map((s) => keyOf(s, s.source ?? s.statement));
+    expect({ missing: without(expected, actual), notInModel: without(actual, expected) }).toEqual({ missing: [], notInModel: [] });
   });
 
   it('marks level-100 statements, and only they, as floor; hybrids have a signal', () => {
@@ -79,8 +133,23 @@ describe('model catalogue', () => {
     }
   });
 
-  it('lists the nine areas', () => {
+  it('lists the nine areas, each with its statements file', () => {
     expect(ruleSet.areas.map((a) => a.id)).toEqual([...AREAS]);
+    expect(catalogueFiles.map((f) => f.area).sort()).toEqual([...AREAS].sort());
+  });
+
+  // Checks written against these ids elsewhere; a rename would orphan them.
+  it.each([
+    ['business-value.400.business-value-toolkit', 'hint'],
+    ['operations.300.pipelines-automate-deployment', 'hint'],
+    ['operations.400.deployment-stages-approvals', 'hint'],
+    ['community.300.nurture-adopted', 'hint'],
+    ['automation.300.apps-deployed-with-solutions', 'hint'],
+    ['fusion-teams.200.pro-devs-pilot', 'hint'],
+    ['fusion-teams.300.shared-components-connectors', 'hint'],
+    ['strategy.400.coe-team-established', 'hint'],
+  ])('has %s, hybrid with a %s signal', (id, signal) => {
+    expect(ruleSet.catalogue.find((c) => c.id === id)).toMatchObject({ assessment: 'hybrid', signal });
   });
 });
 
@@ -89,8 +158,8 @@ describe('checks', () => {
   const checkFiles = files.filter(isCheckFile);
   const casesFiles = files.filter((f) => f.endsWith(CASES_SUFFIX));
 
-  it('has the twenty-six checks of this build', () => {
-    expect(ruleSet.checks.length).toBe(26);
+  it('has the thirty-three checks of this build', () => {
+    expect(ruleSet.checks.length).toBe(33);
   });
 
   it('reads every evidence family in some check, directly or through a fact', () => {
@@ -133,6 +202,13 @@ describe('checks', () => {
         expect(byId.get(id)?.floor, `${check.id} -> ${id}`).toBeUndefined();
         expect(byId.get(id)?.assessment, `${check.id} -> ${id} is evidenced by a check`).not.toBe('attested');
       }
+    }
+  });
+
+  it('points every inverseOf at an existing floor statement', () => {
+    const byId = new Map(ruleSet.catalogue.map((c) => [c.id, c]));
+    for (const check of ruleSet.checks) {
+      for (const id of check.inverseOf) expect(byId.get(id)?.floor, `${check.id} inverseOf ${id}`).toBe(true);
     }
   });
 

@@ -1,7 +1,7 @@
 /**
  * The loader refuses every bad rule file with FILE:LINE and the reason.
  */
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -131,7 +131,8 @@ describe('loadRuleSet', () => {
   });
 
   it('accepts a catalogue with only some areas', async () => {
-    await rm(path.join(dir, 'model', 'governance.yaml'));
+    const model = path.join(dir, 'model');
+    for (const name of await readdir(model)) if (name !== 'areas.yaml' && name !== 'security.yaml') await rm(path.join(model, name));
     const ruleSet = await loadRuleSet(dir);
     expect(new Set(ruleSet.catalogue.map((c) => c.area))).toEqual(new Set(['security']));
   });

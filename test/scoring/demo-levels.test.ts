@@ -16,7 +16,8 @@ import { loadRuleSet } from '../../src/rules/load-rules.js';
 import { applyPatch } from '../../src/rules/patch.js';
 import { scoreAreas } from '../../src/scoring/score-areas.js';
 import { scoreCapabilities } from '../../src/scoring/score-capabilities.js';
-import { DEMO_ATTESTED_STATEMENTS, DEMO_ATTESTER, demoAttestations, type DemoProfile } from '../../src/simulator/demo-attestations.js';
+import { AREAS, type Area } from '../../src/scoring/types.js';
+import { DEMO_ATTESTED_STATEMENTS, DEMO_ATTESTED_UP_TO, DEMO_ATTESTER, DEMO_ATTESTERS, demoAttestations, type DemoProfile } from '../../src/simulator/demo-attestations.js';
 
 const RULES_DIR = path.resolve(import.meta.dirname, '../../rules');
 const ruleSet = await loadRuleSet(RULES_DIR);
@@ -129,11 +130,59 @@ function levels(profile: DemoProfile) {
 
 describe('demo attestations', () => {
   it.each([
-    ['initial', { security: '100-100', governance: '100-100' }],
-    ['defined', { security: '200-200', governance: '200-200' }],
-    ['capable', { security: '400-500', governance: '400-500' }],
+    [
+      'initial',
+      {
+        strategy: '100-500',
+        'business-value': '100-500',
+        security: '100-100',
+        governance: '100-100',
+        operations: '100-500',
+        community: '100-500',
+        'responsible-ai': '100-500',
+        automation: '100-500',
+        'fusion-teams': '100-500',
+      },
+    ],
+    [
+      'defined',
+      {
+        strategy: '200-500',
+        'business-value': '200-500',
+        security: '200-200',
+        governance: '200-200',
+        operations: '300-500',
+        community: '200-500',
+        'responsible-ai': '200-500',
+        automation: '200-500',
+        'fusion-teams': '200-500',
+      },
+    ],
+    [
+      'capable',
+      {
+        strategy: '400-500',
+        'business-value': '400-500',
+        security: '400-500',
+        governance: '400-500',
+        operations: '400-500',
+        community: '400-500',
+        'responsible-ai': '300-500',
+        automation: '400-500',
+        'fusion-teams': '300-500',
+      },
+    ],
   ] as const)('%s profile scores %j', (profile, expected) => {
     expect(levels(profile)).toEqual(expected);
+  });
+
+  it('gives every area a higher level in each profile than in the one before', () => {
+    const [initial, defined, capable] = (['initial', 'defined', 'capable'] as const).map((profile) => levels(profile));
+    for (const area of AREAS) {
+      const level = (scores: Record<string, string> | undefined) => Number(scores?.[area]?.split('-')[0]);
+      expect(level(initial), area).toBeLessThan(level(defined));
+      expect(level(defined), area).toBeLessThan(level(capable));
+    }
   });
 
   it.each([
@@ -166,26 +215,38 @@ describe('demo attestations', () => {
     }).toEqual(expected);
   });
 
-  it('attests nothing for initial, 200-300 for defined, 200-400 for capable, valid for a year', () => {
+  it('attests nothing for initial, levels 200 up to DEMO_ATTESTED_UP_TO per area otherwise, valid for a year', () => {
     expect(demoAttestations('initial', NOW)).toEqual([]);
-    const defined = demoAttestations('defined', NOW);
-    expect(defined.map((a) => a.capabilityId)).toEqual([...DEMO_ATTESTED_STATEMENTS[200], ...DEMO_ATTESTED_STATEMENTS[300]]);
-    const capable = demoAttestations('capable', NOW);
-    expect(capable).toHaveLength(defined.length + DEMO_ATTESTED_STATEMENTS[400].length);
-    for (const a of capable) {
-      expect(a).toMatchObject({ by: DEMO_ATTESTER, at: NOW.toISOString(), expires: '2026-01-15T03:00:00.000Z' });
-      expect(a.reason.length).toBeGreaterThan(0);
+    for (const profile of ['defined', 'capable'] as const) {
+      const attestations = demoAttestations(profile, NOW);
+      const expected = AREAS.flatMap((area) =>
+        ([200, 300, 400] as const)
+          .filter((level) => level <= (DEMO_ATTESTED_UP_TO[profile][area] ?? 100))
+          .flatMap((level) => DEMO_ATTESTED_STATEMENTS[area][level]),
+      );
+      expect(attestations.map((a) => a.capabilityId)).toEqual(expected);
+      for (const a of attestations) {
+        const area = a.capabilityId.split('.')[0] as Area;
+        expect(a).toMatchObject({ by: DEMO_ATTESTERS[area].by, at: NOW.toISOString(), expires: '2026-01-15T03:00:00.000Z' });
+        expect(a.reason).toBe(`Demo tenant (${profile} profile): ${DEMO_ATTESTERS[area].evidence}`);
+      }
     }
   });
 
-  it('attests exactly the statements of levels 200-400 that no check decides', () => {
+  it('names a person or the CoE, by e-mail, as each area\'s attester', () => {
+    for (const area of AREAS) expect(DEMO_ATTESTERS[area].by, area).toMatch(/^[a-z.-]+@contoso\.example$/);
+    expect(DEMO_ATTESTERS.security.by).toBe(DEMO_ATTESTER);
+  });
+
+  it('lists, per area and level, exactly the statements of levels 200-400 that no check decides', () => {
     const decidedByChecks = new Set(
       ruleSet.checks.flatMap((c) => c.capabilities).filter((id) => ruleSet.catalogue.find((s) => s.id === id)?.assessment === 'automated'),
     );
-    const expected = ruleSet.catalogue
-      .filter((c) => c.level >= 200 && c.level <= 400 && !decidedByChecks.has(c.id))
-      .map((c) => c.id)
-      .sort();
-    expect(Object.values(DEMO_ATTESTED_STATEMENTS).flat().sort()).toEqual(expected);
+    for (const area of AREAS) {
+      for (const level of [200, 300, 400] as const) {
+        const expected = ruleSet.catalogue.filter((c) => c.area === area && c.level === level && !decidedByChecks.has(c.id)).map((c) => c.id);
+        expect([...DEMO_ATTESTED_STATEMENTS[area][level]].sort(), `${area} ${level}`).toEqual(expected.sort());
+      }
+    }
   });
 });

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { applyMigrations } from '../../src/store/migrations.js';
+import { applyMigrations, readMigrations } from '../../src/store/migrations.js';
 import { MIGRATIONS_DIR } from '../../src/store/paths.js';
 import { openTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -37,9 +37,10 @@ afterEach(async () => {
 describe('applyMigrations', () => {
   it('records each migration as Prisma Migrate does: name, sha256 checksum, finished, one step', async () => {
     const db = await open();
-    const { rows } = await db.pool.query('SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count FROM "_prisma_migrations"');
+    const { rows } = await db.pool.query('SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name');
     const sql = await readFile(path.join(MIGRATIONS_DIR, '20261127000000_init', 'migration.sql'));
-    expect(rows).toHaveLength(1);
+    const onDisk = await readMigrations(MIGRATIONS_DIR);
+    expect(rows.map((r: { migration_name: string }) => r.migration_name)).toEqual(onDisk.map((m) => m.name));
     expect(rows[0]).toMatchObject({
       migration_name: '20261127000000_init',
       checksum: createHash('sha256').update(sql).digest('hex'),
@@ -47,13 +48,13 @@ describe('applyMigrations', () => {
       applied_steps_count: 1,
     });
     expect(rows[0].finished_at).toBeInstanceOf(Date);
-    expect(db.migrations.applied).toEqual(['20261127000000_init']);
+    expect(db.migrations.applied).toEqual(onDisk.map((m) => m.name));
   });
 
   it('applies nothing the second time', async () => {
     const db = await open();
     const report = await applyMigrations(db.pool, MIGRATIONS_DIR, log);
-    expect(report).toEqual({ applied: [], alreadyApplied: 1 });
+    expect(report).toEqual({ applied: [], alreadyApplied: (await readMigrations(MIGRATIONS_DIR)).length });
   });
 
   it('applies a new migration after the ones already applied', async () => {

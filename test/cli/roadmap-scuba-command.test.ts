@@ -1,0 +1,56 @@
+/** `ppmat roadmap` and `ppmat scuba`: scans like `ppmat scan`, printing one view of the outcome. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runPpmat } from '../support/cli-harness.js';
+import { createEmptyServerDatabase } from '../support/test-database.js';
+
+let dir: string;
+let dropServerDb: (() => Promise<void>) | undefined;
+let env: NodeJS.ProcessEnv;
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'ppmat-roadmap-'));
+  const server = await createEmptyServerDatabase();
+  dropServerDb = server?.drop;
+  env = { PPMAT_DATA_DIR: path.join(dir, 'data'), ...(server ? { DATABASE_URL: server.url } : {}) };
+});
+afterEach(async () => {
+  await dropServerDb?.();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const cli = (...args: string[]) => runPpmat(args, { env, cwd: dir });
+
+describe('ppmat roadmap', () => {
+  it('names, per area, the statements to the next level and what would flip each', async () => {
+    const { code, stdout } = await cli('roadmap', '--demo', '--profile', 'defined');
+    expect(code).toBe(0);
+    for (const area of ['Strategy and vision', 'Business value', 'Security', 'Governance', 'Operations', 'Community', 'Responsible AI', 'Automation', 'Fusion teams']) {
+      expect(stdout).toMatch(new RegExp(`^${area}: [1-5]00 → [2-5]00 \\(\\d+ statements? to go\\)$`, 'm'));
+    }
+    // The demo's one DLP gap: the failing check's fix and its link.
+    expect(stdout).toContain("security.dlp-all-environments: DLP policies cover 11 of 12 environments; 'Customer Service Sandbox' is not covered by any policy.");
+    expect(stdout).toMatch(/^ {6}Fix: Scope a baseline DLP policy to all environments/m);
+    expect(stdout).toMatch(/^ {6}Attest: A CoE member can state it: ppmat attest --capability strategy\.300\.[a-z-]+ --outcome met/m);
+  });
+
+  it('gives the same roadmap as JSON', async () => {
+    const { code, stdout } = await cli('roadmap', '--demo', '--format', 'json');
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout) as { roadmap: { area: string; nextLevel: number | null; missing: { actions: { kind: string }[] }[] }[] };
+    expect(doc.roadmap).toHaveLength(9);
+    for (const step of doc.roadmap) for (const item of step.missing) expect(item.actions.length).toBeGreaterThan(0);
+  });
+});
+
+describe('ppmat scuba', () => {
+  it('prints the SCuBA baseline results of a fresh scan', async () => {
+    const { code, stdout } = await cli('scuba', '--demo', '--profile', 'initial', '--format', 'json');
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout) as { scuba: { id: string; result: string }[] };
+    expect(doc.scuba.map((r) => r.id)).toContain('MS.POWERPLATFORM.2.1v1');
+    expect(Object.fromEntries(doc.scuba.map((r) => [r.id, r.result]))).toMatchObject({ 'MS.POWERPLATFORM.3.1v1': 'fail', 'MS.POWERPLATFORM.3.2v1': 'n/a' });
+  });
+});
