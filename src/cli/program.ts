@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import { EXIT, isPpmatError } from '../errors/catalogue.js';
 import { attestCommand, attestListCommand, type AttestCommandOptions, type AttestListOptions } from './attest.command.js';
 import { doctorCommand } from './doctor.command.js';
-import { rulesStatsCommand, rulesTestCommand } from './rules.command.js';
+import { rulesLintCommand, rulesStatsCommand, rulesTestCommand } from './rules.command.js';
 import { roadmapCommand } from './roadmap.command.js';
 import { scanCommand, type CommandIo } from './scan.command.js';
 import { scubaCommand } from './scuba.command.js';
@@ -128,6 +128,13 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => void): Co
     .option('--dir <folder>', RULES_DIR_HELP)
     .action(async (opts: { dir?: string }) => {
       setExit(await rulesStatsCommand(opts, io));
+    });
+  rules
+    .command('lint')
+    .description('check every rule, catalogue and crosswalk file (schema, CEL, ids, references) without running cases')
+    .option('--dir <folder>', RULES_DIR_HELP)
+    .action(async (opts: { dir?: string }) => {
+      setExit(await rulesLintCommand(opts, io));
     });
 
   return program;

@@ -2,9 +2,14 @@
  * `ppmat rules test`: loads a rules folder (refusing any invalid file with its line) and
  * runs every check's cases, for people who write their own checks.
  * `ppmat rules stats`: how many scored statements per area a scan can speak to.
+ * `ppmat rules lint`: every file valid (schema, CEL compiled and type-checked, ids equal to
+ * file names, capabilities and crosswalk references pointing at existing ids), without running cases.
  */
 import { EXIT } from '../errors/catalogue.js';
-import { loadRuleSet } from '../rules/load-rules.js';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { loadScubaFramework, scubaFrameworkFile } from '../frameworks/load-scuba.js';
+import { CASES_SUFFIX, loadRuleSet } from '../rules/load-rules.js';
 import { runCases } from '../rules/run-cases.js';
 import { RULES_DIR } from '../store/paths.js';
 import { renderRulesStats, rulesStats } from './rules-stats.js';
@@ -35,6 +40,32 @@ export async function rulesStatsCommand(options: { dir?: string }, io: CommandIo
   io.stdout.write(`Rule set ${ruleSet.version}: ${ruleSet.catalogue.length} capability statements, ${ruleSet.checks.length} checks.\n\n`);
   io.stdout.write(`${renderRulesStats(rulesStats(ruleSet))}\n`);
   return EXIT.ok;
+}
+
+/**
+ * Loads and checks the folder as a scan would: a broken file is refused with its file and
+ * line (PPMAT_E_RULE_INVALID, PPMAT_E_CEL_INVALID, PPMAT_E_MODEL_INVALID, exit 4). Then the
+ * references that loading does not need: crosswalk policies naming checks that do not exist,
+ * and checks without a cases file.
+ */
+export async function rulesLintCommand(options: { dir?: string }, io: CommandIo): Promise<number> {
+  const dir = rulesDir(options, io);
+  const ruleSet = await loadRuleSet(dir);
+  const scubaFile = await scubaFrameworkFile(dir);
+  const scuba = await loadScubaFramework(scubaFile);
+  const checkIds = new Set(ruleSet.checks.map((c) => c.id));
+  const problems: string[] = [];
+  for (const policy of scuba.policies) {
+    for (const id of policy.checks) if (!checkIds.has(id)) problems.push(`${scubaFile}: ${policy.id} names the check ${id}, which does not exist`);
+  }
+  const cases = new Set((await readdir(path.join(dir, 'checks'))).filter((f) => f.endsWith(CASES_SUFFIX)).map((f) => f.slice(0, -CASES_SUFFIX.length)));
+  for (const check of ruleSet.checks) if (!cases.has(check.id)) problems.push(`${check.file}: ${check.id} has no cases file (${check.id}${CASES_SUFFIX})`);
+  for (const problem of problems) io.stdout.write(`FAIL ${problem}\n`);
+  io.stdout.write(
+    `Rule set ${ruleSet.version}: ${ruleSet.checks.length} checks, ${ruleSet.catalogue.length} capability statements, ${scuba.policies.length} SCuBA policies: ` +
+      (problems.length === 0 ? 'no problem found.\n' : `${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}.\n`),
+  );
+  return problems.length === 0 ? EXIT.ok : EXIT.config;
 }
 
 function rulesDir(options: { dir?: string }, io: CommandIo): string {

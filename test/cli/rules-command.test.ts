@@ -57,3 +57,34 @@ describe('ppmat rules test', () => {
     expect(text).toMatch(/PPMAT_E_RULE_INVALID: .*security\.tenant-isolation-enabled\.yaml:\d+: severity/);
   });
 });
+
+describe('ppmat rules lint', () => {
+  const lint = async () => {
+    const { code, stdout, stderr } = await runPpmat(['rules', 'lint', '--dir', dir], { env: {}, cwd: dir });
+    return { code, text: stdout + stderr };
+  };
+
+  it('finds no problem in the shipped rules', async () => {
+    const { code, text } = await lint();
+    expect(code).toBe(0);
+    expect(text).toMatch(/^Rule set [0-9a-f]{12}: 33 checks, 165 capability statements, 10 SCuBA policies: no problem found\.$/m);
+  });
+
+  it('names a CEL expression that does not compile, with its file and line', async () => {
+    await edit('security.tenant-isolation-enabled.yaml', 'expr: tenantIsolation.configured', 'expr: tenantIsolation.configured &&& ');
+    const { code, text } = await lint();
+    expect(code).toBe(4);
+    expect(text).toMatch(/PPMAT_E_CEL_INVALID: .*security\.tenant-isolation-enabled\.yaml:\d+/);
+  });
+
+  it('names a crosswalk policy that points at a check that does not exist, and a check without cases', async () => {
+    const scuba = path.join(dir, 'frameworks', 'scuba-powerplatform.yaml');
+    await writeFile(scuba, (await readFile(scuba, 'utf8')).replace('checks: [security.dlp-default-environment]', 'checks: [security.dlp-default-environmnet]'));
+    await unlink(path.join(dir, 'checks', 'security.vnet-production.cases.yaml'));
+    const { code, text } = await lint();
+    expect(code).toBe(4);
+    expect(text).toMatch(/FAIL .*scuba-powerplatform\.yaml: MS\.POWERPLATFORM\.2\.1v1 names the check security\.dlp-default-environmnet, which does not exist/);
+    expect(text).toMatch(/FAIL .*security\.vnet-production\.yaml: security\.vnet-production has no cases file/);
+    expect(text).toContain('2 problems.');
+  });
+});
