@@ -3,14 +3,19 @@
  * that stands between them what would flip it, in plain lines a CoE can hand out.
  */
 import type { RoadmapStep } from '../scoring/roadmap.js';
+import type { TargetProgress } from '../scoring/targets.js';
 
 const STATUS: Record<string, string> = { not_met: 'not met', unknown: 'unknown', indicated: 'indicated, to confirm', met: 'met' };
 const KIND: Record<string, string> = { fix: 'Fix', collect: 'Collect', attest: 'Attest' };
 
-export function renderRoadmap(steps: readonly RoadmapStep[], options: { tenantName: string; areaNames: ReadonlyMap<string, string> }): string {
+export function renderRoadmap(
+  steps: readonly RoadmapStep[],
+  options: { tenantName: string; areaNames: ReadonlyMap<string, string>; targets?: readonly TargetProgress[] },
+): string {
   const lines = [`Roadmap of ${options.tenantName}`, ''];
   for (const step of steps) {
-    const name = options.areaNames.get(step.area) ?? step.area;
+    const target = options.targets?.find((t) => t.area === step.area);
+    const name = `${options.areaNames.get(step.area) ?? step.area}${target ? ` [${target.summary}]` : ''}`;
     if (step.nextLevel === null) {
       lines.push(`${name}: ${step.currentLevel}, the top level.`, '');
       continue;

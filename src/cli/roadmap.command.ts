@@ -16,7 +16,9 @@ export async function roadmapCommand(options: ScanCommandOptions, io: CommandIo)
       capabilityResults: outcome.capabilityResults,
       areaScores: outcome.areaScores,
     });
-    if (options.format === 'json') return JSON.stringify({ tenantId: outcome.tenantId, tenantName: view.tenantName, scanId: outcome.scanId, roadmap: steps }, null, 2);
+    if (options.format === 'json') {
+      return JSON.stringify({ tenantId: outcome.tenantId, tenantName: view.tenantName, scanId: outcome.scanId, targets: view.targets, roadmap: steps }, null, 2);
+    }
     return renderRoadmap(steps, view);
   });
 }

@@ -8,6 +8,7 @@ import { evaluateScuba, type ScubaRow } from '../frameworks/scuba.js';
 import { loadScubaFramework, scubaFrameworkFile } from '../frameworks/load-scuba.js';
 import { renderScubaTable } from '../frameworks/scuba-report.js';
 import type { RuleSet } from '../rules/rule-set.js';
+import { targetsProgress, type TargetProgress } from '../scoring/targets.js';
 import { runScan, type ScanOutcome } from '../scheduler/run-scan.js';
 import { openApp, scanDeps } from './app.js';
 import { scanAttestations } from './attestations.js';
@@ -37,9 +38,11 @@ export async function scanCommand(options: ScanCommandOptions, io: CommandIo): P
     if (options.format === 'json') {
       // renderJson's document, plus the crosswalks computed here from the snapshot.
       const document = JSON.parse(renderJson(outcome, view.tenantName)) as Record<string, unknown>;
-      return JSON.stringify({ ...document, frameworks: { scuba: view.scuba } }, null, 2);
+      return JSON.stringify({ ...document, targets: view.targets, frameworks: { scuba: view.scuba } }, null, 2);
     }
-    return `${renderTable(outcome, view)}\n\n${renderScubaTable(view.scuba, view)}`;
+    const targets = view.targets.map((t) => `  ${view.areaNames.get(t.area) ?? t.area}: ${t.current}, ${t.summary}`);
+    const targetBlock = targets.length > 0 ? `\n\nTargets\n${targets.join('\n')}` : '';
+    return `${renderTable(outcome, view)}${targetBlock}\n\n${renderScubaTable(view.scuba, view)}`;
   });
 }
 
@@ -53,6 +56,8 @@ export interface OutcomeView {
   /** The rule set's catalogue and checks, for reports that explain statements (the roadmap). */
   catalogue: RuleSet['catalogue'];
   checks: RuleSet['checks'];
+  /** Progress against the organization's targets, for the areas that have one. */
+  targets: TargetProgress[];
 }
 
 /**
@@ -90,6 +95,7 @@ export async function scanAndPrint(options: Omit<ScanCommandOptions, 'format'>, 
         scuba: evaluateScuba(outcome.snapshot, scuba),
         catalogue: app.ruleSet.catalogue,
         checks: app.ruleSet.checks,
+        targets: targetsProgress(outcome.areaScores, target.targets, new Date()),
       };
       io.stdout.write(`${render(outcome, view)}\n`);
       const code = outcome.status === 'succeeded' ? EXIT.ok : outcome.status === 'partial' ? EXIT.partial : EXIT.scanFailed;

@@ -14,6 +14,7 @@ import { createGraphClient, type GraphClient, type PpmatGraphClient } from '../h
 import { createHostLimiter, type HostLimiter } from '../http/host-limiter.js';
 import { createHttpClient, type PpmatHttpClient } from '../http/http-client.js';
 import type { HttpClient, HttpStats } from '../http/types.js';
+import type { AreaTarget } from '../scoring/targets.js';
 import type { Attestation } from '../scoring/types.js';
 import { demoAttestations } from '../simulator/demo-attestations.js';
 import { simulatorDataverseProxy, simulatorEndpoints, startSimulator } from '../simulator/server.js';
@@ -31,6 +32,8 @@ export interface TenantTarget {
   credential: TokenCredential;
   /** How the inventory is collected and judged. */
   inventory: InventoryConfig;
+  /** The organization's target level per area, with a date. */
+  targets: AreaTarget[];
   /** Stops what the target started (the demo simulator). */
   close(): Promise<void>;
 }
@@ -60,6 +63,7 @@ export async function demoTarget(config: Config, log: Logger, profile: DemoProfi
     endpoints,
     credential,
     inventory: inventorySchema.parse({}),
+    targets: config.demo.targets,
     close: () => simulator.close(),
   };
 }
@@ -85,6 +89,7 @@ export async function configuredTarget(config: Config, tenant: TenantConfig, log
     endpoints,
     credential,
     inventory: tenant.inventory,
+    targets: tenant.targets,
     close: async () => undefined,
   };
 }

@@ -3,6 +3,7 @@
  * Secrets are never inline: a client secret comes from an environment variable or a file.
  */
 import { z } from 'zod';
+import { AREAS } from '../scoring/types.js';
 import { validate as isValidCron } from 'node-cron';
 
 const cron = z
@@ -101,6 +102,21 @@ export const inventorySchema = z.strictObject({
 });
 export type InventoryConfig = z.infer<typeof inventorySchema>;
 
+/**
+ * Organization targets: per area, the level aimed for and by when (the model asks for both).
+ * At most one per area.
+ */
+export const targetsSchema = z
+  .array(
+    z.strictObject({
+      area: z.enum(AREAS),
+      level: z.union([z.literal(200), z.literal(300), z.literal(400), z.literal(500)]),
+      by: z.iso.date(),
+    }),
+  )
+  .default([])
+  .refine((targets) => new Set(targets.map((t) => t.area)).size === targets.length, { message: 'give at most one target per area' });
+
 export const tenantSchema = z.strictObject({
   id: guidOrDomain,
   displayName: z.string().min(1).optional(),
@@ -115,6 +131,7 @@ export const tenantSchema = z.strictObject({
   authorityHost: z.url().optional(),
   attestations: z.array(attestationSchema).default([]),
   inventory: inventorySchema.prefault({}),
+  targets: targetsSchema,
 });
 export type TenantConfig = z.infer<typeof tenantSchema>;
 
@@ -147,8 +164,10 @@ export const configSchema = z.strictObject({
       environments: z.number().int().min(1).max(100_000).default(12),
       schedule: cron.default('0 2 * * *'),
       timezone: timezone.default('UTC'),
+      /** Targets of the demo tenant, to try the target report. */
+      targets: targetsSchema,
     })
-    .default({ profile: 'defined', seed: 42, environments: 12, schedule: '0 2 * * *', timezone: 'UTC' }),
+    .default({ profile: 'defined', seed: 42, environments: 12, schedule: '0 2 * * *', timezone: 'UTC', targets: [] }),
   tenants: z.array(tenantSchema).default([]),
 });
 export type Config = z.infer<typeof configSchema>;

@@ -1,5 +1,5 @@
 /** `ppmat roadmap` and `ppmat scuba`: scans like `ppmat scan`, printing one view of the outcome. */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -34,6 +34,17 @@ describe('ppmat roadmap', () => {
     expect(stdout).toContain("security.dlp-all-environments: DLP policies cover 11 of 12 environments; 'Customer Service Sandbox' is not covered by any policy.");
     expect(stdout).toMatch(/^ {6}Fix: Scope a baseline DLP policy to all environments/m);
     expect(stdout).toMatch(/^ {6}Attest: A CoE member can state it: ppmat attest --capability strategy\.300\.[a-z-]+ --outcome met/m);
+  });
+
+  it('shows the organization target of an area beside it, and refuses two targets for one area', async () => {
+    await writeFile(path.join(dir, 'ppmat.yaml'), ['demo:', '  targets:', '    - { area: governance, level: 400, by: 2100-06-30 }'].join('\n'));
+    const { code, stdout } = await cli('roadmap', '--demo', '--profile', 'defined');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Governance \[target 400 by 2100-06-30: 2 levels to go, \d+ days left\]: 200 → 300/m);
+    await writeFile(path.join(dir, 'ppmat.yaml'), ['demo:', '  targets:', '    - { area: governance, level: 400, by: 2100-06-30 }', '    - { area: governance, level: 300, by: 2100-01-31 }'].join('\n'));
+    const refused = await cli('roadmap', '--demo');
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toMatch(/PPMAT_E_CONFIG_INVALID.*demo\.targets.*give at most one target per area/s);
   });
 
   it('gives the same roadmap as JSON', async () => {
