@@ -8,6 +8,7 @@ import { evaluateScuba, type ScubaRow } from '../frameworks/scuba.js';
 import { loadScubaFramework, scubaFrameworkFile } from '../frameworks/load-scuba.js';
 import { renderScubaTable } from '../frameworks/scuba-report.js';
 import type { RuleSet } from '../rules/rule-set.js';
+import { areaCoverage, type AreaCoverage } from '../scoring/coverage.js';
 import { targetsProgress, type TargetProgress } from '../scoring/targets.js';
 import { runScan, type ScanOutcome } from '../scheduler/run-scan.js';
 import { openApp, scanDeps } from './app.js';
@@ -38,11 +39,13 @@ export async function scanCommand(options: ScanCommandOptions, io: CommandIo): P
     if (options.format === 'json') {
       // renderJson's document, plus the crosswalks computed here from the snapshot.
       const document = JSON.parse(renderJson(outcome, view.tenantName)) as Record<string, unknown>;
-      return JSON.stringify({ ...document, targets: view.targets, frameworks: { scuba: view.scuba } }, null, 2);
+      return JSON.stringify({ ...document, coverage: view.coverage, targets: view.targets, frameworks: { scuba: view.scuba } }, null, 2);
     }
-    const targets = view.targets.map((t) => `  ${view.areaNames.get(t.area) ?? t.area}: ${t.current}, ${t.summary}`);
+    const name = (area: string): string => view.areaNames.get(area) ?? area;
+    const coverage = `\n\nCoverage (statements of levels 200-500)\n${view.coverage.map((c) => `  ${name(c.area)}: ${c.summary}`).join('\n')}`;
+    const targets = view.targets.map((t) => `  ${name(t.area)}: ${t.current}, ${t.summary}`);
     const targetBlock = targets.length > 0 ? `\n\nTargets\n${targets.join('\n')}` : '';
-    return `${renderTable(outcome, view)}${targetBlock}\n\n${renderScubaTable(view.scuba, view)}`;
+    return `${renderTable(outcome, view)}${coverage}${targetBlock}\n\n${renderScubaTable(view.scuba, view)}`;
   });
 }
 
@@ -58,6 +61,8 @@ export interface OutcomeView {
   checks: RuleSet['checks'];
   /** Progress against the organization's targets, for the areas that have one. */
   targets: TargetProgress[];
+  /** Per area, the statements decided by machine evidence, by attestation, or neither. */
+  coverage: AreaCoverage[];
 }
 
 /**
@@ -96,6 +101,7 @@ export async function scanAndPrint(options: Omit<ScanCommandOptions, 'format'>, 
         catalogue: app.ruleSet.catalogue,
         checks: app.ruleSet.checks,
         targets: targetsProgress(outcome.areaScores, target.targets, new Date()),
+        coverage: areaCoverage(app.ruleSet.catalogue, outcome.capabilityResults),
       };
       io.stdout.write(`${render(outcome, view)}\n`);
       const code = outcome.status === 'succeeded' ? EXIT.ok : outcome.status === 'partial' ? EXIT.partial : EXIT.scanFailed;

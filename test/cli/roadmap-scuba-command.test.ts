@@ -56,6 +56,17 @@ describe('ppmat roadmap', () => {
   });
 });
 
+describe('ppmat scan coverage', () => {
+  it('says per area how many statements machine evidence, attestations or neither decided', async () => {
+    const { code, stdout } = await cli('scan', '--demo', '--format', 'json');
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout) as { coverage: { area: string; statements: number; machine: number; attestation: number; neither: number }[] };
+    expect(doc.coverage.map((c) => c.area)).toEqual(['strategy', 'business-value', 'security', 'governance', 'operations', 'community', 'responsible-ai', 'automation', 'fusion-teams']);
+    for (const c of doc.coverage) expect(c.machine + c.attestation + c.neither).toBe(c.statements);
+    expect(doc.coverage.find((c) => c.area === 'security')?.machine).toBeGreaterThan(5);
+  });
+});
+
 describe('ppmat scuba', () => {
   it('prints the SCuBA baseline results of a fresh scan', async () => {
     const { code, stdout } = await cli('scuba', '--demo', '--profile', 'initial', '--format', 'json');
