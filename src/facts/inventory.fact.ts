@@ -62,6 +62,10 @@ export interface InventoryFact {
     auditEnabled: number;
     auditDisabled: EnvironmentName[];
     ipFirewallEnabled: number;
+    /** Production environments whose Dataverse settings were read, and those of them without an enforcing IP firewall. */
+    production: number;
+    productionWithoutIpFirewall: EnvironmentName[];
+    productionWithoutIpFirewallCount: number;
     cspEnabled: number;
     /** Environments where a known solution is installed, by unique name. */
     solutions: Record<string, EnvironmentName[]>;
@@ -138,6 +142,9 @@ export function createInventoryAccumulator(options: InventoryFactOptions): Inven
     auditEnabled: 0,
     auditDisabled: [],
     ipFirewallEnabled: 0,
+    production: 0,
+    productionWithoutIpFirewall: [],
+    productionWithoutIpFirewallCount: 0,
     cspEnabled: 0,
     solutions: {},
     pipelinesHosts: [],
@@ -227,7 +234,15 @@ export function createInventoryAccumulator(options: InventoryFactOptions): Inven
         dataverse.environments += 1;
         if (settings.organization?.auditEnabled === true) dataverse.auditEnabled += 1;
         else if (settings.organization?.auditEnabled === false) keepEnv(dataverse.auditDisabled, env(doc));
-        if (settings.organization?.ipFirewallEnabled === true && settings.organization.ipFirewallAuditMode !== true) dataverse.ipFirewallEnabled += 1;
+        const enforcing = settings.organization?.ipFirewallEnabled === true && settings.organization.ipFirewallAuditMode !== true;
+        if (enforcing) dataverse.ipFirewallEnabled += 1;
+        if (doc.type === 'Production') {
+          dataverse.production += 1;
+          if (!enforcing) {
+            dataverse.productionWithoutIpFirewallCount += 1;
+            keepEnv(dataverse.productionWithoutIpFirewall, env(doc));
+          }
+        }
         if (settings.organization?.cspEnabled === true) dataverse.cspEnabled += 1;
         for (const solution of settings.solutions) {
           keepEnv((dataverse.solutions[solution.uniqueName] ??= []), env(doc));
