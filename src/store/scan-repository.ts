@@ -102,10 +102,10 @@ export interface ScanRepository {
 
 export interface ScanRepositoryOptions {
   /** The database's node-postgres pool: partition documents are written through it (see partition-sql.ts). */
-  pool?: pg.Pool;
+  pool: pg.Pool;
 }
 
-export function createScanRepository(prisma: PrismaClient, options: ScanRepositoryOptions = {}): ScanRepository {
+export function createScanRepository(prisma: PrismaClient, options: ScanRepositoryOptions): ScanRepository {
   return {
     async upsertTenant(tenant) {
       await prisma.tenant.upsert({ where: { id: tenant.id }, create: tenant, update: tenant });
@@ -221,18 +221,7 @@ export function createScanRepository(prisma: PrismaClient, options: ScanReposito
     },
 
     async putPartitions(scanId, documents) {
-      if (documents.length === 0) return 0;
-      if (options.pool) return insertPartitions(options.pool, scanId, documents);
-      return prisma.$transaction(async (tx) => {
-        const { count } = await tx.evidence.createMany({
-          data: documents.map(({ kind, doc }) => ({ hash: doc.hash, kind, content: JSON.parse(doc.json) as Prisma.InputJsonValue, bytes: doc.bytes })),
-          skipDuplicates: true,
-        });
-        await tx.scanEvidence.createMany({
-          data: documents.map(({ key, doc, collectedAt }) => ({ scanId, key, status: 'ok', evidenceHash: doc.hash, reason: null, errorCode: null, collectedAt })),
-        });
-        return count;
-      });
+      return documents.length === 0 ? 0 : insertPartitions(options.pool, scanId, documents);
     },
 
     async lastFinishedScanId(tenantId, beforeScanId) {

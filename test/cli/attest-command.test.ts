@@ -8,29 +8,13 @@
  * overruling a demo statement: the demo's built-in attestations are dated the first of the
  * current month, so the recorded one is dated now (no --at) to be the newer.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runPpmat } from '../support/cli-harness.js';
-import { createEmptyServerDatabase } from '../support/test-database.js';
+import { describe, expect, it } from 'vitest';
+import { useCliSandbox } from '../support/cli-harness.js';
 
-let dir: string;
-let dropServerDb: (() => Promise<void>) | undefined;
-let env: NodeJS.ProcessEnv;
-
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'ppmat-attest-'));
-  const server = await createEmptyServerDatabase();
-  dropServerDb = server?.drop;
-  env = { PPMAT_DATA_DIR: path.join(dir, 'data'), ...(server ? { DATABASE_URL: server.url } : {}) };
-});
-afterEach(async () => {
-  await dropServerDb?.();
-  await rm(dir, { recursive: true, force: true });
-});
-
-const cli = (...args: string[]) => runPpmat(args, { env, cwd: dir });
+const sandbox = useCliSandbox('ppmat-attest-');
+const cli = sandbox.cli;
 
 /** Attested only (the demo's defined profile attests levels 200-300, not this one). */
 const ATTESTED_400 = 'security.400.dataverse-fine-grained-access';
@@ -118,7 +102,7 @@ describe('ppmat attest', () => {
 
   it('applies the newer of ppmat.yaml and the recorded attestation of a configured tenant, and says which', async () => {
     await writeFile(
-      path.join(dir, 'ppmat.yaml'),
+      path.join(sandbox.dir, 'ppmat.yaml'),
       [
         'tenants:',
         '  - id: contoso.onmicrosoft.com',

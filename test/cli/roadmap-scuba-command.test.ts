@@ -1,27 +1,11 @@
 /** `ppmat roadmap` and `ppmat scuba`: scans like `ppmat scan`, printing one view of the outcome. */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runPpmat } from '../support/cli-harness.js';
-import { createEmptyServerDatabase } from '../support/test-database.js';
+import { describe, expect, it } from 'vitest';
+import { useCliSandbox } from '../support/cli-harness.js';
 
-let dir: string;
-let dropServerDb: (() => Promise<void>) | undefined;
-let env: NodeJS.ProcessEnv;
-
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'ppmat-roadmap-'));
-  const server = await createEmptyServerDatabase();
-  dropServerDb = server?.drop;
-  env = { PPMAT_DATA_DIR: path.join(dir, 'data'), ...(server ? { DATABASE_URL: server.url } : {}) };
-});
-afterEach(async () => {
-  await dropServerDb?.();
-  await rm(dir, { recursive: true, force: true });
-});
-
-const cli = (...args: string[]) => runPpmat(args, { env, cwd: dir });
+const sandbox = useCliSandbox('ppmat-roadmap-');
+const cli = sandbox.cli;
 
 describe('ppmat roadmap', () => {
   it('names, per area, the statements to the next level and what would flip each', async () => {
@@ -37,11 +21,11 @@ describe('ppmat roadmap', () => {
   });
 
   it('shows the organization target of an area beside it, and refuses two targets for one area', async () => {
-    await writeFile(path.join(dir, 'ppmat.yaml'), ['demo:', '  targets:', '    - { area: governance, level: 400, by: 2100-06-30 }'].join('\n'));
+    await writeFile(path.join(sandbox.dir, 'ppmat.yaml'), ['demo:', '  targets:', '    - { area: governance, level: 400, by: 2100-06-30 }'].join('\n'));
     const { code, stdout } = await cli('roadmap', '--demo', '--profile', 'defined');
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Governance \[target 400 by 2100-06-30: 2 levels to go, \d+ days left\]: 200 → 300/m);
-    await writeFile(path.join(dir, 'ppmat.yaml'), ['demo:', '  targets:', '    - { area: governance, level: 400, by: 2100-06-30 }', '    - { area: governance, level: 300, by: 2100-01-31 }'].join('\n'));
+    await writeFile(path.join(sandbox.dir, 'ppmat.yaml'), ['demo:', '  targets:', '    - { area: governance, level: 400, by: 2100-06-30 }', '    - { area: governance, level: 300, by: 2100-01-31 }'].join('\n'));
     const refused = await cli('roadmap', '--demo');
     expect(refused.code).toBe(4);
     expect(refused.stderr).toMatch(/PPMAT_E_CONFIG_INVALID.*demo\.targets.*give at most one target per area/s);

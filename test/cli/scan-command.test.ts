@@ -1,32 +1,16 @@
 /**
  * `ppmat scan` in-process: output formats, storage, exit codes and clear errors.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FABRIKAM_TOKEN, runPpmat, simulatorTenantConfig } from '../support/cli-harness.js';
+import { describe, expect, it } from 'vitest';
+import { FABRIKAM_TOKEN, simulatorTenantConfig, useCliSandbox } from '../support/cli-harness.js';
 import { openDatabase } from '../../src/store/database.js';
 import pino from 'pino';
 import { startSimulator, type SimulatorOptions } from '../../src/simulator/server.js';
-import { createEmptyServerDatabase } from '../support/test-database.js';
 
-let dir: string;
-let dropServerDb: (() => Promise<void>) | undefined;
-let env: NodeJS.ProcessEnv;
-
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'ppmat-cli-'));
-  const server = await createEmptyServerDatabase();
-  dropServerDb = server?.drop;
-  env = { PPMAT_DATA_DIR: path.join(dir, 'data'), ...(server ? { DATABASE_URL: server.url } : {}) };
-});
-afterEach(async () => {
-  await dropServerDb?.();
-  await rm(dir, { recursive: true, force: true });
-});
-
-const cli = (...args: string[]) => runPpmat(args, { env, cwd: dir });
+const sandbox = useCliSandbox('ppmat-cli-');
+const cli = sandbox.cli;
 
 describe('ppmat scan', () => {
   it('run twice with --demo --format json stores two scans, and the second adds no evidence', async () => {
@@ -52,7 +36,7 @@ describe('ppmat scan', () => {
       'fusion-teams:200',
     ]);
     expect(a.checks.length).toBeGreaterThanOrEqual(8);
-    const db = await openDatabase({ dataDir: env.PPMAT_DATA_DIR!, log: pino({ level: 'silent' }), ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}) });
+    const db = await openDatabase({ dataDir: sandbox.env.PPMAT_DATA_DIR!, log: pino({ level: 'silent' }), ...(sandbox.env.DATABASE_URL ? { databaseUrl: sandbox.env.DATABASE_URL } : {}) });
     try {
       expect(await db.prisma.scan.count()).toBe(2);
       expect(await db.prisma.evidence.count()).toBe(25);
@@ -74,7 +58,7 @@ describe('ppmat scan', () => {
   });
 
   it('exits 4 with the file, line and key of a bad configuration, and writes nothing', async () => {
-    await writeFile(path.join(dir, 'ppmat.yaml'), 'demo:\n  profile: expert\n');
+    await writeFile(path.join(sandbox.dir, 'ppmat.yaml'), 'demo:\n  profile: expert\n');
     const { code, stderr } = await cli('scan');
     expect(code).toBe(4);
     expect(stderr).toMatch(/PPMAT_E_CONFIG_INVALID: .*ppmat\.yaml: line 2, demo\.profile: /);
@@ -82,7 +66,7 @@ describe('ppmat scan', () => {
 
   it('exits 4 for an unknown tenant and lists the configured ones', async () => {
     await writeFile(
-      path.join(dir, 'ppmat.yaml'),
+      path.join(sandbox.dir, 'ppmat.yaml'),
       'tenants:\n  - id: contoso.onmicrosoft.com\n    credential:\n      kind: static\n      tokenEnv: TEST_TOKEN\n',
     );
     const { code, stderr } = await cli('scan', '--tenant', 'fabrikam');
@@ -94,8 +78,8 @@ describe('ppmat scan', () => {
     async function configuredScan(simulatorOptions: SimulatorOptions, attestations = '') {
       const simulator = await startSimulator(simulatorOptions);
       try {
-        await writeFile(path.join(dir, 'ppmat.yaml'), simulatorTenantConfig(simulator, attestations));
-        env.FABRIKAM_TOKEN = FABRIKAM_TOKEN;
+        await writeFile(path.join(sandbox.dir, 'ppmat.yaml'), simulatorTenantConfig(simulator, attestations));
+        sandbox.env.FABRIKAM_TOKEN = FABRIKAM_TOKEN;
         return { ...(await cli('scan', '--format', 'json')), simulatorRequests: simulator.requests() };
       } finally {
         await simulator.close();
@@ -150,7 +134,7 @@ describe('ppmat scan', () => {
     it('exits 4 when the token variable is not set', async () => {
       const simulator = await startSimulator();
       await simulator.close();
-      await writeFile(path.join(dir, 'ppmat.yaml'), `tenants:\n  - id: ${simulator.tenantId}\n    credential:\n      kind: static\n      tokenEnv: MISSING_TOKEN\n`);
+      await writeFile(path.join(sandbox.dir, 'ppmat.yaml'), `tenants:\n  - id: ${simulator.tenantId}\n    credential:\n      kind: static\n      tokenEnv: MISSING_TOKEN\n`);
       const run = await cli('scan');
       expect(run.code).toBe(4);
       expect(run.stderr).toMatch(/the environment variable MISSING_TOKEN is not set/);

@@ -24,7 +24,7 @@ describe('attestation repository', () => {
   beforeAll(async () => {
     db = await openTestDatabase();
     repo = createAttestationRepository(db.prisma, { clock: () => now });
-    const scans = createScanRepository(db.prisma);
+    const scans = createScanRepository(db.prisma, { pool: db.pool });
     for (const id of ['t-history', 't-latest', 't-expired', 't-refused', 't-other']) await scans.upsertTenant(tenant(id));
   });
   afterAll(async () => {

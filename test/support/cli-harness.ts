@@ -1,6 +1,11 @@
 /** Runs the ppmat CLI in-process with captured output, as the CLI tests need it. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
+import { createEmptyServerDatabase } from './test-database.js';
 
 /** A stand-in for a non-terminal stdout/stderr that keeps what was written. */
 export function captureStream(): NodeJS.WriteStream & { text(): string } {
@@ -42,4 +47,31 @@ export function simulatorTenantConfig(simulator: { tenantId: string; url: string
     '      tokenEnv: FABRIKAM_TOKEN',
     extra,
   ].join('\n');
+}
+
+/**
+ * A fresh working directory (and, under PPMAT_TEST_DATABASE_URL, a fresh PostgreSQL
+ * database) for each test of a CLI test file, removed after it. Call at the top level.
+ */
+export function useCliSandbox(prefix: string): { readonly dir: string; readonly env: NodeJS.ProcessEnv; cli: (...args: string[]) => ReturnType<typeof runPpmat> } {
+  const state = { dir: '', env: {} as NodeJS.ProcessEnv, drop: undefined as (() => Promise<void>) | undefined };
+  beforeEach(async () => {
+    state.dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+    const server = await createEmptyServerDatabase();
+    state.drop = server?.drop;
+    state.env = { PPMAT_DATA_DIR: path.join(state.dir, 'data'), ...(server ? { DATABASE_URL: server.url } : {}) };
+  });
+  afterEach(async () => {
+    await state.drop?.();
+    await rm(state.dir, { recursive: true, force: true });
+  });
+  return {
+    get dir() {
+      return state.dir;
+    },
+    get env() {
+      return state.env;
+    },
+    cli: (...args) => runPpmat(args, { env: state.env, cwd: state.dir }),
+  };
 }
