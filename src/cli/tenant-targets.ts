@@ -14,6 +14,8 @@ import { createGraphClient, type GraphClient, type PpmatGraphClient } from '../h
 import { createHostLimiter, type HostLimiter } from '../http/host-limiter.js';
 import { createHttpClient, type PpmatHttpClient } from '../http/http-client.js';
 import type { HttpClient, HttpStats } from '../http/types.js';
+import type { ParameterOverrides } from '../rules/parameters.js';
+import type { ScoringOptions } from '../scoring/score-areas.js';
 import type { AreaTarget } from '../scoring/targets.js';
 import type { Attestation } from '../scoring/types.js';
 import { demoAttestations } from '../simulator/demo-attestations.js';
@@ -34,11 +36,36 @@ export interface TenantTarget {
   inventory: InventoryConfig;
   /** The organization's target level per area, with a date. */
   targets: AreaTarget[];
+  /** How this tenant is judged: parameter overrides (global, then the tenant's) and the level threshold. */
+  judging: TenantJudging;
   /** Stops what the target started (the demo simulator). */
   close(): Promise<void>;
 }
 
 export type DemoProfile = Config['demo']['profile'];
+
+export interface TenantJudging {
+  parameterLayers: ParameterLayer[];
+  scoring: ScoringOptions;
+}
+
+export interface ParameterLayer {
+  overrides: ParameterOverrides;
+  /** Where in the configuration they are written (for error messages). */
+  path: string;
+}
+
+/** The global parameter overrides and threshold, then the tenant's (`index` into `tenants`), which win. */
+export function tenantJudging(config: Config, index: number | null): TenantJudging {
+  const tenant = index === null ? undefined : config.tenants[index];
+  return {
+    parameterLayers: [
+      { overrides: config.rules.parameters, path: 'rules.parameters' },
+      ...(tenant ? [{ overrides: tenant.rules.parameters, path: `tenants[${index}].rules.parameters` }] : []),
+    ],
+    scoring: { threshold: tenant?.scoring.threshold ?? config.scoring.threshold },
+  };
+}
 
 /** Starts the built-in demo tenant: the simulator on a loopback port, and a static token. */
 export async function demoTarget(config: Config, log: Logger, profile: DemoProfile = config.demo.profile): Promise<TenantTarget> {
@@ -64,6 +91,7 @@ export async function demoTarget(config: Config, log: Logger, profile: DemoProfi
     credential,
     inventory: inventorySchema.parse({}),
     targets: config.demo.targets,
+    judging: tenantJudging(config, null),
     close: () => simulator.close(),
   };
 }
@@ -90,6 +118,7 @@ export async function configuredTarget(config: Config, tenant: TenantConfig, log
     credential,
     inventory: tenant.inventory,
     targets: tenant.targets,
+    judging: tenantJudging(config, config.tenants.indexOf(tenant)),
     close: async () => undefined,
   };
 }

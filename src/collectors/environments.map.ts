@@ -19,6 +19,8 @@ export const EXTENDED_SETTING_KEYS = {
   agents: { mode: 'bot-limitSharingMode', maxUsers: 'bot-maxLimitUserSharing', authoringSharingDisabled: 'bot-authoringSharingDisabled' },
   solutionCheckerMode: 'solutionCheckerMode',
   excludedFromAnalysis: 'excludeEnvironmentFromAnalysis',
+  /** Maker welcome content (reference section 5; terraform managed environment DTO). */
+  makerOnboarding: ['makerOnboardingUrl', 'makerOnboardingMarkdown'],
 } as const;
 
 /**
@@ -31,6 +33,16 @@ type ExtendedSettings = Record<string, unknown>;
 
 function sharingLimit(settings: ExtendedSettings, keys: { mode: string; maxUsers: string }): SharingLimit {
   return { mode: wireString(settings[keys.mode]), maxUsers: wireNumber(settings[keys.maxUsers]) };
+}
+
+/**
+ * Whether makers see welcome content: set when the URL or the Markdown is; not set when the API
+ * sent them empty (it sends `""` for settings never set); unknown when it sent neither key.
+ */
+export function makerWelcomeContent(settings: ExtendedSettings): boolean | null {
+  const values = EXTENDED_SETTING_KEYS.makerOnboarding.map((key) => settings[key]);
+  if (values.some((value) => wireString(value) !== null)) return true;
+  return values.some((value) => typeof value === 'string') ? false : null;
 }
 
 /** True when at least one enterprise policy of the kind is linked (present and not marked unlinked). */
@@ -78,6 +90,7 @@ export function mapEnvironment(raw: RawEnvironment): Environment {
     },
     solutionCheckerMode: wireString(settings[keys.solutionCheckerMode]),
     excludedFromAnalysis: wireBoolean(settings[keys.excludedFromAnalysis]),
+    makerWelcomeContent: makerWelcomeContent(settings),
     enterprisePolicies: {
       vnet: isEnterprisePolicyLinked(p.enterprisePolicies?.vnets),
       customerManagedKey: isEnterprisePolicyLinked(p.enterprisePolicies?.customerManagedKeys),

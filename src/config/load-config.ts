@@ -64,6 +64,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   const base = text === null ? options.cwd : path.dirname(file);
   config.dataDir = path.resolve(base, config.dataDir);
   if (config.rulesDir) config.rulesDir = path.resolve(base, config.rulesDir);
+  config.rules.packs = config.rules.packs.map((dir) => path.resolve(base, dir));
   return { config, file: text === null ? null : file };
 }
 

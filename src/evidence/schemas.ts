@@ -92,6 +92,12 @@ export const environmentSchema = z.object({
   solutionCheckerMode: z.string().nullable(),
   /** Weekly digest: `excludeEnvironmentFromAnalysis` as a boolean; null when absent. */
   excludedFromAnalysis: z.boolean().nullable(),
+  /**
+   * Maker welcome content (`makerOnboardingUrl` / `makerOnboardingMarkdown`, a managed
+   * environment setting): true when either is set, false when the API sent them empty, null
+   * when it sent neither (unknown, not absent content).
+   */
+  makerWelcomeContent: z.boolean().nullable().default(null),
   enterprisePolicies: z.object({
     vnet: z.boolean(),
     customerManagedKey: z.boolean(),

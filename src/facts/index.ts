@@ -15,7 +15,10 @@ import { deriveAdminRoles } from './admin-roles.fact.js';
 import { deriveDlpCoverage } from './dlp-coverage.fact.js';
 import { deriveEnvironments } from './environments.fact.js';
 import { deriveSharing } from './sharing.fact.js';
-import { DEFAULT_INVENTORY_FACT_OPTIONS, deriveInventory, type InventoryFact } from './inventory.fact.js';
+import { deriveAlmEnvironments } from './alm-environments.fact.js';
+import { deriveManagedSettings } from './managed-settings.fact.js';
+import { deriveSecurityScore } from './security-score.fact.js';
+import { deriveInventory, type InventoryFact } from './inventory.fact.js';
 import { INVENTORY_PARTITION_PREFIX, OWNERS_PARTITION_KEY, type EnvironmentInventory, type OwnerDirectory } from '../evidence/inventory.schemas.js';
 
 export type { DlpCoverageFact, EnvironmentRef } from './dlp-coverage.fact.js';
@@ -23,13 +26,19 @@ export type { SharingFact, ManagedEnvironmentSharing } from './sharing.fact.js';
 export type { EnvironmentsFact } from './environments.fact.js';
 export type { AdminAccessFact, PolicyAssessment, ProtectingPolicy } from './admin-access.fact.js';
 export type { AdminRolesFact, RoleHolder, RoleHolders, HoldingKind } from './admin-roles.fact.js';
-export type { InventoryFact, InventoryFactOptions, ResourceRef, Finding } from './inventory.fact.js';
-export { createInventoryAccumulator, deriveInventory, DEFAULT_INVENTORY_FACT_OPTIONS } from './inventory.fact.js';
+export type { AlmEnvironmentsFact } from './alm-environments.fact.js';
+export type { ManagedSettingsFact } from './managed-settings.fact.js';
+export type { SecurityScoreFact, SecurityFeatureScore, SecurityScoreLabel } from './security-score.fact.js';
+export type { Bucket, InventoryFact, InventoryFactOptions, ResourceRef, Finding } from './inventory.fact.js';
+export { createInventoryAccumulator, deriveInventory } from './inventory.fact.js';
 export { deriveDlpCoverage, policyCovers } from './dlp-coverage.fact.js';
 export { deriveSharing, isLimited } from './sharing.fact.js';
 export { deriveEnvironments } from './environments.fact.js';
 export { assessPolicy, deriveAdminAccess, POWER_PLATFORM_APPS, strongAuthentication } from './admin-access.fact.js';
 export { deriveAdminRoles, deriveRoleHolders } from './admin-roles.fact.js';
+export { deriveAlmEnvironments } from './alm-environments.fact.js';
+export { deriveManagedSettings } from './managed-settings.fact.js';
+export { deriveSecurityScore, securityScoreLabel } from './security-score.fact.js';
 
 type OkData = Partial<EvidenceDataByKey>;
 
@@ -58,6 +67,12 @@ export const FACT_DEFINITIONS = {
   dlp: { requires: ['environments', 'dlpPolicies'], derive: (d) => deriveDlpCoverage(d.environments, d.dlpPolicies) },
   sharing: { requires: ['environments'], derive: (d) => deriveSharing(d.environments) },
   environments: { requires: ['environments'], derive: (d) => deriveEnvironments(d.environments) },
+  almEnvironments: { requires: ['environments'], derive: (d) => deriveAlmEnvironments(d.environments) },
+  managedSettings: { requires: ['environments'], derive: (d) => deriveManagedSettings(d.environments) },
+  securityScore: {
+    requires: ['environments', 'tenantIsolation', 'dlpPolicies'],
+    derive: (d) => deriveSecurityScore(d.environments, d.tenantIsolation, d.dlpPolicies),
+  },
   adminAccess: { requires: ['conditionalAccess'], derive: (d) => deriveAdminAccess(d.conditionalAccess) },
   adminRoles: {
     requires: ['roleAssignments'],
@@ -109,7 +124,7 @@ export function deriveFacts(snapshot: EvidenceSnapshot, streamed: StreamedFacts 
 
 /**
  * The inventory fact of a snapshot that carries its partition documents inline (rule
- * cases, small replays), with the default thresholds, measured from the snapshot's time.
+ * cases, small replays), with ages measured from the snapshot's time.
  */
 function inventoryFromSnapshot(snapshot: EvidenceSnapshot): InventoryFact {
   const partitions = snapshot.partitions ?? {};
@@ -117,5 +132,5 @@ function inventoryFromSnapshot(snapshot: EvidenceSnapshot): InventoryFact {
     .filter(([key]) => key.startsWith(INVENTORY_PARTITION_PREFIX))
     .map(([, doc]) => doc as EnvironmentInventory);
   const owners = partitions[OWNERS_PARTITION_KEY] as OwnerDirectory | undefined;
-  return deriveInventory(docs, owners?.owners ?? null, { ...DEFAULT_INVENTORY_FACT_OPTIONS, now: new Date(snapshot.collectedAt) });
+  return deriveInventory(docs, owners?.owners ?? null, { now: new Date(snapshot.collectedAt) });
 }

@@ -1,8 +1,9 @@
 /**
- * What the inventory says about hygiene: resources shared with Everyone, overshared
- * (shared with more than a threshold of users and groups), unused (no change for a number
- * of days), orphaned (owner deleted or disabled in Entra ID), plus Dataverse posture
- * (auditing, IP firewall, CSP), installed CoE solutions, pipelines and Power Pages.
+ * What the inventory says about hygiene: resources shared with Everyone, how widely the rest
+ * are shared and how long since each last changed (as histograms, so "overshared" and
+ * "unused" are thresholds a check declares as parameters and an organization overrides),
+ * orphaned (owner deleted or disabled in Entra ID), the number of makers, plus Dataverse
+ * posture (auditing, IP firewall, CSP), installed CoE solutions, pipelines and Power Pages.
  *
  * Streaming: the fact is folded one environment document at a time, so a tenant of
  * 300,000 resources is never in memory at once; only per-owner counters and a few
@@ -12,15 +13,15 @@ import type { CanvasApp, CloudFlow, EnvironmentInventory, InventorySection, Owne
 import { INVENTORY_SECTIONS } from '../evidence/inventory.schemas.js';
 
 export interface InventoryFactOptions {
-  /** Shared with more users plus groups than this is overshared. */
-  oversharedThreshold: number;
-  /** Not modified for more than this many days is unused. */
-  unusedDays: number;
-  /** The scan's time: "unused" is measured from it. */
+  /** The scan's time: days since the last change are measured from it. */
   now: Date;
 }
 
-export const DEFAULT_INVENTORY_FACT_OPTIONS = { oversharedThreshold: 100, unusedDays: 180 } as const;
+/** How many resources have a value: `countAbove(histogram, n)` in CEL sums the buckets above a threshold. */
+export interface Bucket {
+  value: number;
+  count: number;
+}
 
 /** Examples kept per finding: enough to name resources in a message, small enough to store. */
 export const MAX_EXAMPLES = 10;
@@ -46,8 +47,12 @@ export interface InventoryFact {
   /** Environments whose section could not be read (unavailable or error), per section. */
   environmentsUnread: Record<InventorySection, number>;
   sharedWithEveryone: Finding;
-  overshared: Finding & { threshold: number };
-  unused: Finding & { days: number };
+  /** Apps and flows by the number of users plus groups they are shared with, and the most widely shared. */
+  sharedWith: { histogram: Bucket[]; widest: (ResourceRef & { principals: number })[] };
+  /** Apps and flows by whole days since their last change, the oldest, and those without a date. */
+  lastModified: { histogram: Bucket[]; oldest: (ResourceRef & { days: number })[]; undated: number };
+  /** Distinct owners of apps, flows and custom connectors. */
+  makers: number;
   /** Null until owners were looked up (or when they could not be). */
   orphaned: (Finding & { deletedOwners: number; disabledOwners: number; unknownOwners: number }) | null;
   /** Resources whose sharing was read (apps and flows with permissions). */
@@ -119,6 +124,15 @@ function pushExample(finding: Finding, ref: ResourceRef): void {
   keepSmallest(finding.examples, ref, refKey, MAX_EXAMPLES);
 }
 
+/** Widest first (by principals, descending), then by resource. */
+const widestKey = (ref: ResourceRef & { principals: number }): string => `${String(1e12 - ref.principals).padStart(13, '0')}\u0000${refKey(ref)}`;
+/** Oldest first (by last change, ascending), then by resource. */
+const oldestKey = (ref: ResourceRef & { time: number }): string => `${String(ref.time + 1e14).padStart(16, '0')}\u0000${refKey(ref)}`;
+
+function histogram(counts: ReadonlyMap<number, number>): Bucket[] {
+  return [...counts.entries()].sort(([a], [b]) => a - b).map(([value, count]) => ({ value, count }));
+}
+
 const envKey = (e: EnvironmentName): string => e.id;
 const keepEnv = (list: EnvironmentName[], e: EnvironmentName): void => keepSmallest(list, e, envKey, MAX_EXAMPLES);
 
@@ -128,15 +142,18 @@ export function createInventoryAccumulator(options: InventoryFactOptions): Inven
   const read = zeroSections();
   const unread = zeroSections();
   const everyone: Finding = { count: 0, examples: [] };
-  const overshared: Finding = { count: 0, examples: [] };
-  const unused: Finding = { count: 0, examples: [] };
+  const principalCounts = new Map<number, number>();
+  const widest: (ResourceRef & { principals: number })[] = [];
+  const ages = new Map<number, number>();
+  const oldest: (ResourceRef & { days: number; time: number })[] = [];
+  let undated = 0;
   const byOwner = new Map<string, OwnedCounter>();
   let owners: Map<string, OwnerStatus> | null = null;
   let sharingRead = 0;
   let appsOutsideDefault = 0;
   let solutionAwareApps = 0;
   let environmentsWithCustomConnectors = 0;
-  const unusedBefore = options.now.getTime() - options.unusedDays * 86_400_000;
+  const now = options.now.getTime();
   const dataverse: InventoryFact['dataverse'] = {
     environments: 0,
     auditEnabled: 0,
@@ -171,13 +188,20 @@ export function createInventoryAccumulator(options: InventoryFactOptions): Inven
     }
     const users = item.sharing?.users ?? ('sharedUsersCount' in item ? item.sharedUsersCount : null) ?? 0;
     const groups = item.sharing?.groups ?? ('sharedGroupsCount' in item ? item.sharedGroupsCount : null) ?? 0;
-    if (users + groups > options.oversharedThreshold) pushExample(overshared, ref);
+    const principals = users + groups;
+    principalCounts.set(principals, (principalCounts.get(principals) ?? 0) + 1);
+    if (principals > 0) keepSmallest(widest, { ...ref, principals }, widestKey, MAX_EXAMPLES);
   };
 
-  const judgeUnused = (lastModified: string | null, ref: ResourceRef): void => {
-    if (lastModified === null) return;
-    const time = Date.parse(lastModified);
-    if (Number.isFinite(time) && time < unusedBefore) pushExample(unused, ref);
+  const judgeAge = (lastModified: string | null, ref: ResourceRef): void => {
+    const time = lastModified === null ? Number.NaN : Date.parse(lastModified);
+    if (!Number.isFinite(time)) {
+      undated += 1;
+      return;
+    }
+    const days = Math.max(0, Math.floor((now - time) / 86_400_000));
+    ages.set(days, (ages.get(days) ?? 0) + 1);
+    keepSmallest(oldest, { ...ref, days, time }, oldestKey, MAX_EXAMPLES);
   };
 
   const env = (doc: EnvironmentInventory): EnvironmentName => ({ id: doc.environmentId, displayName: doc.displayName });
@@ -200,7 +224,7 @@ export function createInventoryAccumulator(options: InventoryFactOptions): Inven
             if (app.almMode?.toLowerCase() === 'solution') solutionAwareApps += 1;
           }
           judgeShared(app, ref);
-          judgeUnused(app.lastModifiedTime, ref);
+          judgeAge(app.lastModifiedTime, ref);
           own(app.owner, ref);
         }
       }
@@ -209,7 +233,7 @@ export function createInventoryAccumulator(options: InventoryFactOptions): Inven
           const ref: ResourceRef = { kind: 'cloudFlow', id: flow.id, displayName: flow.displayName, ...base };
           totals.cloudFlows += 1;
           judgeShared(flow, ref);
-          judgeUnused(flow.lastModifiedTime, ref);
+          judgeAge(flow.lastModifiedTime, ref);
           own(flow.owner, ref);
         }
       }
@@ -289,8 +313,9 @@ export function createInventoryAccumulator(options: InventoryFactOptions): Inven
         environmentsRead: { ...read },
         environmentsUnread: { ...unread },
         sharedWithEveryone: everyone,
-        overshared: { ...overshared, threshold: options.oversharedThreshold },
-        unused: { ...unused, days: options.unusedDays },
+        sharedWith: { histogram: histogram(principalCounts), widest: [...widest] },
+        lastModified: { histogram: histogram(ages), oldest: oldest.map(({ time: _time, ...ref }) => ref), undated },
+        makers: byOwner.size,
         orphaned,
         sharingRead,
         appsOutsideDefault,

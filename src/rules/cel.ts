@@ -43,6 +43,8 @@ export interface CompiledCel {
   roots: string[];
   /** Fact names read as `facts.<name>`. */
   facts: string[];
+  /** Parameter names read as `params.<name>`. */
+  params: string[];
   run(bindings: CelBindings): CelRunResult;
 }
 
@@ -85,9 +87,32 @@ function joinWithAnd(items: readonly string[]): string {
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
-/** Functions ppmat adds to CEL for messages: `names(list)`, `names(list, max)` (see `formatNames`) and `listing(list)` (see `formatListing`). */
+/**
+ * The sum of `count` over the buckets of a histogram (`[{value, count}]`) whose `value` is
+ * above `threshold`. Facts keep histograms (apps by days since their last change, by people
+ * shared with) so a check's threshold can be a parameter an organization overrides, while
+ * the fact stays independent of it.
+ */
+export function countAbove(histogram: readonly unknown[], threshold: number): number {
+  let total = 0;
+  for (const bucket of histogram) {
+    const plain = fromCel(bucket) as { value?: unknown; count?: unknown } | null;
+    if (!plain || typeof plain.value !== 'number' || typeof plain.count !== 'number') {
+      throw new Error(`countAbove() needs a list of {value, count} buckets, got ${JSON.stringify(plain)}`);
+    }
+    if (plain.value > threshold) total += plain.count;
+  }
+  return total;
+}
+
+/**
+ * Functions ppmat adds to CEL: for messages `names(list)`, `names(list, max)` (see
+ * `formatNames`) and `listing(list)` (see `formatListing`); for thresholds `countAbove(histogram, n)`.
+ */
 function ppmatFuncs() {
   return [
+    celFunc('countAbove', [listType(CelScalar.DYN), CelScalar.INT], CelScalar.INT, (list, n) => BigInt(countAbove([...list], Number(n)))),
+    celFunc('countAbove', [listType(CelScalar.DYN), CelScalar.DOUBLE], CelScalar.INT, (list, n) => BigInt(countAbove([...list], n))),
     celFunc('names', [listType(CelScalar.DYN)], CelScalar.STRING, (list) => formatNames([...list])),
     celFunc('names', [listType(CelScalar.DYN), CelScalar.INT], CelScalar.STRING, (list, max) => formatNames([...list], Number(max))),
     celFunc('listing', [listType(CelScalar.DYN)], CelScalar.STRING, (list) => formatListing([...list])),
@@ -115,6 +140,7 @@ export function compileCel(env: CelEnv, source: string, allowedRoots: ReadonlySe
   const unknownFunctions = [...usage.functions].filter((name) => !PLANNER_BUILTINS.has(name) && !env.funcs.find(name));
   if (unknownFunctions.length > 0) throw new CelCompileError(`unknown function ${unknownFunctions.map((f) => `'${f}'`).join(', ')}`);
   const unknownRoots = [...usage.roots].filter((name) => !allowedRoots.has(name));
+  if (unknownRoots.includes('params')) throw new CelCompileError(`reads params, but the check declares no parameters`);
   if (unknownRoots.length > 0) {
     throw new CelCompileError(
       `reads ${unknownRoots.map((r) => `'${r}'`).join(', ')}, which is not declared in requires (declared: ${[...allowedRoots].join(', ') || 'none'})`,
@@ -130,6 +156,7 @@ export function compileCel(env: CelEnv, source: string, allowedRoots: ReadonlySe
     source,
     roots: [...usage.roots],
     facts: [...usage.facts],
+    params: [...usage.params],
     run(bindings) {
       try {
         const result = planned(toCelBindings(bindings));
@@ -145,6 +172,7 @@ export function compileCel(env: CelEnv, source: string, allowedRoots: ReadonlySe
 interface Usage {
   roots: Set<string>;
   facts: Set<string>;
+  params: Set<string>;
   functions: Set<string>;
 }
 
@@ -173,7 +201,7 @@ interface AstExpr {
 }
 
 function collectUsage(root: unknown): Usage {
-  const usage: Usage = { roots: new Set(), facts: new Set(), functions: new Set() };
+  const usage: Usage = { roots: new Set(), facts: new Set(), params: new Set(), functions: new Set() };
   const walk = (node: AstExpr | undefined, bound: ReadonlySet<string>): void => {
     if (!node) return;
     const kind = node.exprKind;
@@ -183,8 +211,9 @@ function collectUsage(root: unknown): Usage {
         return;
       case 'selectExpr': {
         const operand = kind.value.operand;
-        if (operand?.exprKind.case === 'identExpr' && operand.exprKind.value.name === 'facts' && !bound.has('facts')) {
-          usage.facts.add(kind.value.field);
+        if (operand?.exprKind.case === 'identExpr' && !bound.has(operand.exprKind.value.name)) {
+          if (operand.exprKind.value.name === 'facts') usage.facts.add(kind.value.field);
+          if (operand.exprKind.value.name === 'params') usage.params.add(kind.value.field);
         }
         walk(operand, bound);
         return;

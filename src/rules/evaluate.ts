@@ -8,6 +8,8 @@
 import { EVIDENCE_KEYS, type EvidenceKey } from '../evidence/schemas.js';
 import type { EvidenceSnapshot } from '../evidence/snapshot.js';
 import type { CelBindings } from './cel.js';
+import type { ResolvedParameters } from './parameters.js';
+import type { ParameterValue } from './rule-schema.js';
 import type { CompiledCheck, RuleSet } from './rule-set.js';
 import { renderTemplate, type CompiledTemplate } from './template.js';
 import type { CheckResult, Outcome } from './types.js';
@@ -28,25 +30,37 @@ export const EVIDENCE_LABELS: Record<EvidenceKey, string> = {
   identityGovernance: 'identity governance (access reviews and access packages)',
 };
 
-/** Evaluates every check of the rule set, in rule-set order. */
-export function evaluateChecks(ruleSet: RuleSet, snapshot: EvidenceSnapshot, facts: Record<string, unknown>): CheckResult[] {
-  return ruleSet.checks.map((check) => evaluateCheck(check, snapshot, facts));
+/**
+ * Evaluates every check of the rule set, in rule-set order.
+ * @param parameters the values each check runs with (see `resolveParameters`); the checks' defaults when absent.
+ */
+export function evaluateChecks(ruleSet: RuleSet, snapshot: EvidenceSnapshot, facts: Record<string, unknown>, parameters?: ResolvedParameters): CheckResult[] {
+  return ruleSet.checks.map((check) => evaluateCheck(check, snapshot, facts, parameters?.byCheck.get(check.id)));
 }
 
-/** Evaluates one check; see the module comment for the unknown rules. */
-export function evaluateCheck(check: CompiledCheck, snapshot: EvidenceSnapshot, facts: Record<string, unknown>): CheckResult {
+/**
+ * Evaluates one check; see the module comment for the unknown rules. The parameters it ran
+ * with are reported beside the actual values, so "unused" reads with the days it meant.
+ */
+export function evaluateCheck(
+  check: CompiledCheck,
+  snapshot: EvidenceSnapshot,
+  facts: Record<string, unknown>,
+  params: Readonly<Record<string, ParameterValue>> = Object.fromEntries(check.parameters.map((p) => [p.name, p.default])),
+): CheckResult {
+  const reported = { ...params };
   const missing = missingEvidence(check, snapshot);
-  if (missing) return result(check, 'unknown', missing, {});
+  if (missing) return result(check, 'unknown', missing, reported);
   const absentFact = check.requiredFacts.find((fact) => facts[fact] === undefined);
-  if (absentFact) return result(check, 'unknown', `Unknown: the derived fact '${absentFact}' is missing although its evidence was collected.`, {});
+  if (absentFact) return result(check, 'unknown', `Unknown: the derived fact '${absentFact}' is missing although its evidence was collected.`, reported);
   // Optional evidence its facts read counts as judged only when it was collected.
   const read = check.optionalEvidenceKeys.filter((key) => snapshot.evidence[key]?.status === 'ok');
   const judged = EVIDENCE_KEYS.filter((key) => check.evidenceKeys.includes(key) || read.includes(key));
 
-  const bindings: CelBindings = { facts };
+  const bindings: CelBindings = { facts, ...(check.parameters.length > 0 ? { params } : {}) };
   for (const key of check.requiredEvidence) bindings[key] = snapshot.evidence[key]?.data;
   const fail = (what: string, error: string): CheckResult =>
-    result(check, 'unknown', `Unknown: ${check.id} could not be evaluated (${what}: ${stripPeriod(error)}).`, {}, judged);
+    result(check, 'unknown', `Unknown: ${check.id} could not be evaluated (${what}: ${stripPeriod(error)}).`, reported, judged);
 
   if (check.applies) {
     const applies = check.applies.run(bindings);
@@ -75,7 +89,7 @@ function finish(
   fail: (what: string, error: string) => CheckResult,
   judged: readonly EvidenceKey[],
 ): CheckResult {
-  const actual: Record<string, unknown> = {};
+  const actual: Record<string, unknown> = { ...(bindings.params as Record<string, unknown> | undefined) };
   for (const { name, expr } of check.actual) {
     const value = expr.run(bindings);
     // When the verdict is pass or fail, every reported value must be real; for unknown and

@@ -5,6 +5,7 @@
  * states the expected outcome and the exact message, so a check's wording is reviewed like
  * its logic. Used by the test suite and by any "rules test" command.
  */
+import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { PpmatError } from '../errors/catalogue.js';
@@ -20,6 +21,8 @@ const caseSchema = z.strictObject({
   name: z.string().min(1),
   /** Applied to the base snapshot (see patch.ts). */
   patch: z.record(z.string(), z.unknown()).default({}),
+  /** Parameter values for this case, as an organization would override them (the check's defaults otherwise). */
+  parameters: z.record(z.string(), z.unknown()).optional(),
   outcome: z.enum(['pass', 'fail', 'unknown', 'not_applicable', 'attested']),
   message: z.string().min(1),
   /** Optional expected `actual` values (a subset is enough). */
@@ -55,6 +58,7 @@ export interface CheckCase {
   outcome: z.infer<typeof caseSchema>['outcome'];
   message: string;
   actual?: Record<string, unknown>;
+  parameters?: Record<string, unknown>;
   snapshot: EvidenceSnapshot;
   /** file:line of the case, for failure messages. */
   where: string;
@@ -70,17 +74,38 @@ export interface CasesFile {
  * Loads one cases file and builds each case's snapshot; every built snapshot's `ok` evidence is
  * validated against the evidence schemas, so fixtures cannot drift from what collectors produce.
  */
-export async function loadCases(casesFile: string): Promise<CasesFile> {
+export async function loadCases(casesFile: string, fixtureDirs: readonly string[] = []): Promise<CasesFile> {
   const source = await readYaml(casesFile, CODE);
   const file = validateYaml(source, casesFileSchema, CODE);
-  const baseFile = path.join(path.dirname(casesFile), 'fixtures', `${file.base}.yaml`);
-  const base = await readYaml(baseFile, CODE);
+  const base = await readYaml(await findFixture(file.base, [path.join(path.dirname(casesFile), 'fixtures'), ...fixtureDirs], whereOf(source, ['base'])), CODE);
   const cases = file.cases.map((c, index) => {
     const where = whereOf(source, ['cases', index, 'name']);
     const snapshot = buildSnapshot(base, c.patch, where);
-    return { name: c.name, outcome: c.outcome, message: c.message, ...(c.actual ? { actual: c.actual } : {}), snapshot, where };
+    return {
+      name: c.name,
+      outcome: c.outcome,
+      message: c.message,
+      ...(c.actual ? { actual: c.actual } : {}),
+      ...(c.parameters ? { parameters: c.parameters } : {}),
+      snapshot,
+      where,
+    };
   });
   return { check: file.check, file: casesFile, cases };
+}
+
+/** The first `fixtures/<name>.yaml` found: beside the cases file, then in the other rule folders. */
+async function findFixture(name: string, dirs: readonly string[], where: string): Promise<string> {
+  for (const dir of [...new Set(dirs)]) {
+    const file = path.join(dir, `${name}.yaml`);
+    try {
+      await access(file);
+      return file;
+    } catch {
+      // not in this folder
+    }
+  }
+  throw new PpmatError(CODE, `no fixture '${name}' (looked in ${[...new Set(dirs)].join(', ')})`, { where });
 }
 
 function buildSnapshot(base: YamlSource, patch: Record<string, unknown>, where: string): EvidenceSnapshot {

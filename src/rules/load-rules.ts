@@ -7,6 +7,7 @@
  * broken rule never reaches a nightly scan.
  */
 import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { CelEnv } from '@bufbuild/cel';
 import { PpmatError } from '../errors/catalogue.js';
@@ -16,6 +17,7 @@ import type { Capability } from '../scoring/types.js';
 import { CelCompileError, compileCel, createCelEnv, type CompiledCel } from './cel.js';
 import { loadModel } from './load-model.js';
 import { ruleFileSchema, type RuleFile } from './rule-schema.js';
+import { kindOf, type CheckParameter } from './parameters.js';
 import type { CompiledCheck, RuleSet } from './rule-set.js';
 import { compileTemplate, templateUsage, type CompiledTemplate } from './template.js';
 import { listYamlFiles, readYaml, validateYaml, whereOf, type YamlSource } from './yaml-source.js';
@@ -30,24 +32,65 @@ export function isCheckFile(name: string): boolean {
   return name.endsWith('.yaml') && !name.endsWith(CASES_SUFFIX);
 }
 
+export interface LoadRuleSetOptions {
+  /**
+   * Custom rule packs: an organization's own folders, each with `checks/` and/or `model/`,
+   * added to the base rule set. Their checks may evidence the model's statements or their own;
+   * their model files add statements to an area (never replace one). Ids must be new.
+   */
+  packs?: readonly string[];
+}
+
 /**
- * Loads and compiles the rule set under `rulesDir` (which holds `checks/` and `model/`).
+ * Loads and compiles the rule set under `rulesDir` (which holds `checks/` and `model/`), plus
+ * any custom packs.
  * @throws PpmatError PPMAT_E_RULE_INVALID, PPMAT_E_CEL_INVALID or PPMAT_E_MODEL_INVALID with `where` = file:line.
  */
-export async function loadRuleSet(rulesDir: string): Promise<RuleSet> {
-  const model = await loadModel(path.join(rulesDir, 'model'));
-  const checksDir = path.join(rulesDir, 'checks');
-  const names = (await listYamlFiles(checksDir, RULE_INVALID)).filter(isCheckFile);
+export async function loadRuleSet(rulesDir: string, options: LoadRuleSetOptions = {}): Promise<RuleSet> {
+  const packs = [...new Set((options.packs ?? []).map((dir) => path.resolve(dir)))];
+  const model = await loadModel(path.join(rulesDir, 'model'), packs.map((dir) => path.join(dir, 'model')));
   const env = createCelEnv();
   const byId = new Map(model.catalogue.map((c) => [c.id, c]));
-  const sources: YamlSource[] = [...model.sources];
+  const sources: { root: string; label: string; source: YamlSource }[] = model.sources.map((source) => ({ ...rootOf(source.file, rulesDir, packs), source }));
   const checks: CompiledCheck[] = [];
-  for (const name of names) {
-    const source = await readYaml(path.join(checksDir, name), RULE_INVALID);
-    sources.push(source);
-    checks.push(compileCheck(source, name, byId, env));
+  const seen = new Map<string, string>();
+  for (const dir of [rulesDir, ...packs]) {
+    const checksDir = path.join(dir, 'checks');
+    const isPack = dir !== rulesDir;
+    if (isPack && !(await exists(checksDir))) continue;
+    const names = (await listYamlFiles(checksDir, RULE_INVALID)).filter(isCheckFile);
+    for (const name of names) {
+      const source = await readYaml(path.join(checksDir, name), RULE_INVALID);
+      sources.push({ ...rootOf(source.file, rulesDir, packs), source });
+      const check = compileCheck(source, name, byId, env);
+      const first = seen.get(check.id);
+      if (first) throw new PpmatError(RULE_INVALID, `check '${check.id}' is already defined in ${first}; a pack adds checks, it cannot replace one`, { where: whereOf(source, ['id']) });
+      seen.set(check.id, source.file);
+      checks.push(check);
+    }
   }
-  return { version: versionOf(sources, rulesDir), checks, catalogue: model.catalogue, areas: model.areas };
+  return {
+    version: versionOf(sources),
+    checks,
+    catalogue: model.catalogue,
+    areas: model.areas,
+    dirs: [path.resolve(rulesDir), ...packs],
+  };
+}
+
+/** The folder a source belongs to (the base rules or one pack) and how it is named in the version hash. */
+function rootOf(file: string, rulesDir: string, packs: readonly string[]): { root: string; label: string } {
+  const absolute = path.resolve(file);
+  const index = packs.findIndex((dir) => absolute.startsWith(dir + path.sep));
+  return index >= 0 ? { root: packs[index] as string, label: `pack${index}:` } : { root: path.resolve(rulesDir), label: '' };
+}
+
+async function exists(dir: string): Promise<boolean> {
+  try {
+    return (await stat(dir)).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function compileCheck(source: YamlSource, fileName: string, catalogue: ReadonlyMap<string, Capability>, env: CelEnv): CompiledCheck {
@@ -68,11 +111,13 @@ function compileCheck(source: YamlSource, fileName: string, catalogue: ReadonlyM
       where: whereOf(source, rule.known === undefined ? ['messages'] : ['known']),
     });
   }
-  const roots = new Set<string>([...evidence, ...(facts.length > 0 ? ['facts'] : [])]);
+  const parameters = compileParameters(source, rule);
+  const paramNames = parameters.map((p) => p.name);
+  const roots = new Set<string>([...evidence, ...(facts.length > 0 ? ['facts'] : []), ...(parameters.length > 0 ? ['params'] : [])]);
   const cel = (field: (string | number)[], text: string): CompiledCel =>
-    guard(source, field, facts, () => compileCel(env, text, roots), (c) => c.facts);
+    guard(source, field, facts, paramNames, () => compileCel(env, text, roots), (c) => c);
   const template = (field: (string | number)[], text: string): CompiledTemplate =>
-    guard(source, field, facts, () => compileTemplate(env, text, roots), (t) => templateUsage(t).facts);
+    guard(source, field, facts, paramNames, () => compileTemplate(env, text, roots), (t) => templateUsage(t));
   const evidenceKeys = EVIDENCE_KEYS.filter((key) => evidence.includes(key) || facts.some((fact) => factRequirements(fact).includes(key)));
   const optionalEvidenceKeys = EVIDENCE_KEYS.filter(
     (key) => !evidenceKeys.includes(key) && facts.some((fact) => factOptionalEvidence(fact).includes(key)),
@@ -84,6 +129,7 @@ function compileCheck(source: YamlSource, fileName: string, catalogue: ReadonlyM
     capabilities: rule.capabilities,
     inverseOf: rule.inverseOf,
     severity: rule.severity,
+    parameters,
     requiredEvidence: evidence,
     requiredFacts: facts,
     evidenceKeys,
@@ -106,8 +152,18 @@ function compileCheck(source: YamlSource, fileName: string, catalogue: ReadonlyM
   };
 }
 
-/** Compiles one field; turns compile errors and undeclared facts into PPMAT_E_CEL_INVALID at the field's line. */
-function guard<T>(source: YamlSource, field: (string | number)[], facts: FactName[], compile: () => T, usedFacts: (t: T) => string[]): T {
+/**
+ * Compiles one field; turns compile errors, undeclared facts and undeclared parameters into
+ * PPMAT_E_CEL_INVALID at the field's line.
+ */
+function guard<T>(
+  source: YamlSource,
+  field: (string | number)[],
+  facts: FactName[],
+  params: readonly string[],
+  compile: () => T,
+  usage: (t: T) => { facts: string[]; params: string[] },
+): T {
   let compiled: T;
   try {
     compiled = compile();
@@ -115,13 +171,32 @@ function guard<T>(source: YamlSource, field: (string | number)[], facts: FactNam
     const reason = error instanceof CelCompileError || error instanceof Error ? error.message : String(error);
     throw new PpmatError(CEL_INVALID, `${field.join('.')}: ${reason}`, { where: whereOf(source, field), cause: error });
   }
-  const undeclared = usedFacts(compiled).filter((fact) => !(facts as string[]).includes(fact));
+  const used = usage(compiled);
+  const undeclared = used.facts.filter((fact) => !(facts as string[]).includes(fact));
   if (undeclared.length > 0) {
     throw new PpmatError(CEL_INVALID, `${field.join('.')}: reads facts.${undeclared[0]}, which is not declared in requires`, {
       where: whereOf(source, field),
     });
   }
+  const unknownParam = used.params.find((name) => !params.includes(name));
+  if (unknownParam !== undefined) {
+    throw new PpmatError(CEL_INVALID, `${field.join('.')}: reads params.${unknownParam}, which is not declared in parameters (declared: ${params.join(', ') || 'none'})`, {
+      where: whereOf(source, field),
+    });
+  }
   return compiled;
+}
+
+/** The declared parameters, typed by their defaults; a name shared with an `actual` value is refused (results report both). */
+function compileParameters(source: YamlSource, rule: RuleFile): CheckParameter[] {
+  return Object.entries(rule.parameters).map(([name, p]) => {
+    if (Object.hasOwn(rule.actual, name)) {
+      throw new PpmatError(RULE_INVALID, `parameter '${name}' has the name of an actual value; results report parameters beside actual values, so rename one`, {
+        where: whereOf(source, ['parameters'], name),
+      });
+    }
+    return { name, kind: kindOf(p.default), default: p.default, description: p.description, ...(p.min !== undefined ? { min: p.min } : {}), ...(p.max !== undefined ? { max: p.max } : {}) };
+  });
 }
 
 function checkCapabilities(source: YamlSource, rule: RuleFile, catalogue: ReadonlyMap<string, Capability>): void {
@@ -161,11 +236,11 @@ function parseRequires(source: YamlSource, rule: RuleFile): { evidence: Evidence
   return { evidence, facts };
 }
 
-/** Short sha256 over every file's path (relative to the rules dir) and content, sorted by path. */
-function versionOf(sources: YamlSource[], rulesDir: string): string {
+/** Short sha256 over every file's path (relative to its rules folder, packs numbered) and content, sorted by path. */
+function versionOf(sources: readonly { root: string; label: string; source: YamlSource }[]): string {
   const hash = createHash('sha256');
   const entries = sources
-    .map((s) => ({ rel: path.relative(rulesDir, s.file).split(path.sep).join('/'), text: s.text }))
+    .map((s) => ({ rel: s.label + path.relative(s.root, s.source.file).split(path.sep).join('/'), text: s.source.text }))
     .sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   for (const entry of entries) hash.update(`${entry.rel}\0${entry.text}\0`);
   return hash.digest('hex').slice(0, 12);

@@ -12,6 +12,33 @@ export const CHECK_ID = /^[a-z][a-z0-9-]*\.[a-z0-9][a-z0-9.-]*$/;
 /** `area.level.slug`, e.g. `security.200.tenant-isolation`. */
 export const CAPABILITY_ID = /^[a-z][a-z-]*\.(100|200|300|400|500)\.[a-z0-9][a-z0-9-]*$/;
 
+/** A parameter's value: a number, a flag, a word, or a list of words. */
+export const parameterValueSchema = z.union([z.number(), z.boolean(), z.string(), z.array(z.string())]);
+export type ParameterValue = z.infer<typeof parameterValueSchema>;
+
+const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/**
+ * A threshold or list the check reads as `params.<name>`, with the default ppmat ships and
+ * bounds an override must respect. An organization overrides it in its configuration
+ * (`rules.parameters`, or per tenant), e.g. "unused" = 90 days instead of 180.
+ */
+export const parameterSchema = z
+  .strictObject({
+    default: parameterValueSchema,
+    /** What it means and its unit, in one sentence: shown by `ppmat rules params`. */
+    description: z.string().min(1),
+    /** Bounds for numeric parameters. */
+    min: z.number().optional(),
+    max: z.number().optional(),
+  })
+  .superRefine((p, ctx) => {
+    const numeric = typeof p.default === 'number';
+    if (!numeric && (p.min !== undefined || p.max !== undefined)) ctx.addIssue({ code: 'custom', path: ['min'], message: 'min and max apply to numeric parameters only' });
+    if (numeric && p.min !== undefined && (p.default as number) < p.min) ctx.addIssue({ code: 'custom', path: ['default'], message: `default ${String(p.default)} is below min ${p.min}` });
+    if (numeric && p.max !== undefined && (p.default as number) > p.max) ctx.addIssue({ code: 'custom', path: ['default'], message: `default ${String(p.default)} is above max ${p.max}` });
+  });
+
 export const ruleFileSchema = z.strictObject({
   /** Equals the file name without `.yaml`. */
   id: z.string().regex(CHECK_ID, 'must look like area.slug (lower case, dots and dashes)'),
@@ -28,6 +55,8 @@ export const ruleFileSchema = z.strictObject({
    * `ok` the check gives `unknown` with the collection's reason; CEL may read only these.
    */
   requires: z.array(z.string().min(1)).min(1),
+  /** Thresholds and lists the CEL reads as `params.<name>`; reported with every result. */
+  parameters: z.record(z.string().regex(IDENTIFIER, 'must be an identifier'), parameterSchema).default({}),
   /** CEL, must give a bool: false makes the check `not_applicable`. */
   applies: z.string().min(1).optional(),
   /**
@@ -38,7 +67,7 @@ export const ruleFileSchema = z.strictObject({
   /** CEL, must give a bool: true is `pass`, false is `fail`. */
   expr: z.string().min(1),
   /** Values reported with the result, by name: CEL expressions giving plain values. */
-  actual: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be an identifier'), z.string().min(1)).default({}),
+  actual: z.record(z.string().regex(IDENTIFIER, 'must be an identifier'), z.string().min(1)).default({}),
   /** One sentence per outcome, with `{{ CEL }}` placeholders. */
   messages: z.strictObject({
     pass: z.string().min(1),

@@ -7,6 +7,7 @@ import type { FactName } from '../facts/index.js';
 import type { Area, Capability } from '../scoring/types.js';
 import type { Severity } from './types.js';
 import type { CompiledCel } from './cel.js';
+import type { CheckParameter } from './parameters.js';
 import type { CompiledTemplate } from './template.js';
 
 export interface CompiledCheck {
@@ -16,6 +17,8 @@ export interface CompiledCheck {
   capabilities: string[];
   inverseOf: string[];
   severity: Severity;
+  /** Declared parameters (`params.<name>`), with their defaults. */
+  parameters: CheckParameter[];
   /** The evidence keys named in `requires`. */
   requiredEvidence: EvidenceKey[];
   /** The facts named in `requires` (without the `facts.` prefix). */
@@ -46,4 +49,6 @@ export interface RuleSet {
   checks: CompiledCheck[];
   catalogue: Capability[];
   areas: AreaInfo[];
+  /** The rules folder, then each custom pack, as absolute paths (where cases files are found). */
+  dirs: string[];
 }

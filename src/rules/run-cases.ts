@@ -11,7 +11,9 @@ import { deriveFacts } from '../facts/index.js';
 import { evaluateCheck } from './evaluate.js';
 import { loadCases, type CheckCase } from './load-cases.js';
 import { CASES_SUFFIX } from './load-rules.js';
-import type { RuleSet } from './rule-set.js';
+import { checkValue } from './parameters.js';
+import type { ParameterValue } from './rule-schema.js';
+import type { CompiledCheck, RuleSet } from './rule-set.js';
 import type { Outcome } from './types.js';
 
 export interface CaseReport {
@@ -25,22 +27,35 @@ export interface CaseReport {
   problems: string[];
 }
 
-/** Every cases file in `rulesDir/checks`, every case, in file order. A cases file for an unknown check is a problem too. */
-export async function runCases(ruleSet: RuleSet, rulesDir: string): Promise<CaseReport[]> {
-  const checksDir = path.join(rulesDir, 'checks');
-  const names = (await readdir(checksDir)).filter((name) => name.endsWith(CASES_SUFFIX)).sort();
+/**
+ * Every cases file in the `checks/` folder of the rules and of each pack (`ruleSet.dirs`), every
+ * case, in file order. A cases file for an unknown check is a problem too. A pack's cases may
+ * build on its own fixtures or on the built-in ones (`base: inventory`).
+ */
+export async function runCases(ruleSet: RuleSet): Promise<CaseReport[]> {
+  const fixtureDirs = ruleSet.dirs.map((dir) => path.join(dir, 'checks', 'fixtures'));
+  const files: string[] = [];
+  for (const dir of ruleSet.dirs) {
+    const checksDir = path.join(dir, 'checks');
+    const names = await readdir(checksDir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' && dir !== ruleSet.dirs[0]) return [] as string[];
+      throw error;
+    });
+    files.push(...names.filter((name) => name.endsWith(CASES_SUFFIX)).sort().map((name) => path.join(checksDir, name)));
+  }
   const reports: CaseReport[] = [];
-  for (const name of names) {
-    const file = await loadCases(path.join(checksDir, name));
+  for (const casesFile of files) {
+    const file = await loadCases(casesFile, fixtureDirs);
     const check = ruleSet.checks.find((c) => c.id === file.check);
     for (const testCase of file.cases) {
       if (!check) {
         reports.push(missingCheck(file.check, testCase));
         continue;
       }
-      const result = evaluateCheck(check, testCase.snapshot, deriveFacts(testCase.snapshot));
-      const got = { outcome: result.outcome, message: result.message, actual: result.actual };
       const problems: string[] = [];
+      const params = caseParameters(check, testCase, problems);
+      const result = evaluateCheck(check, testCase.snapshot, deriveFacts(testCase.snapshot), params);
+      const got = { outcome: result.outcome, message: result.message, actual: result.actual };
       if (got.outcome !== testCase.outcome) problems.push(`outcome is ${got.outcome}, expected ${testCase.outcome}`);
       if (got.message !== testCase.message) problems.push(`message is "${got.message}", expected "${testCase.message}"`);
       for (const [key, value] of Object.entries(testCase.actual ?? {})) {
@@ -50,6 +65,18 @@ export async function runCases(ruleSet: RuleSet, rulesDir: string): Promise<Case
     }
   }
   return reports;
+}
+
+/** The check's defaults with the case's parameters over them; a parameter the check does not declare, or a wrong value, is a problem of the case. */
+function caseParameters(check: CompiledCheck, testCase: CheckCase, problems: string[]): Record<string, ParameterValue> {
+  const values: Record<string, ParameterValue> = Object.fromEntries(check.parameters.map((p) => [p.name, p.default]));
+  for (const [name, value] of Object.entries(testCase.parameters ?? {})) {
+    const parameter = check.parameters.find((p) => p.name === name);
+    const problem = parameter ? checkValue(parameter, value) : `the check has no parameter '${name}'`;
+    if (problem) problems.push(`parameters.${name}: ${problem}`);
+    else values[name] = value as ParameterValue;
+  }
+  return values;
 }
 
 function expectedOf(testCase: CheckCase): CaseReport['expected'] {

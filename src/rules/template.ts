@@ -40,10 +40,10 @@ export function compileTemplate(env: CelEnv, source: string, allowedRoots: Reado
 /** Line breaks in literal text (YAML folded scalars keep some) read as one space: a message is one sentence. */
 const literal = (text: string): string => text.replace(/[ \t]*\n\s*/g, ' ');
 
-/** The roots and facts the template's placeholders read. */
-export function templateUsage(template: CompiledTemplate): { roots: string[]; facts: string[] } {
+/** The roots, facts and parameters the template's placeholders read. */
+export function templateUsage(template: CompiledTemplate): { roots: string[]; facts: string[]; params: string[] } {
   const compiled = template.parts.filter((part): part is CompiledCel => typeof part !== 'string');
-  return { roots: compiled.flatMap((c) => c.roots), facts: compiled.flatMap((c) => c.facts) };
+  return { roots: compiled.flatMap((c) => c.roots), facts: compiled.flatMap((c) => c.facts), params: compiled.flatMap((c) => c.params) };
 }
 
 /** Renders the template, or says which placeholder failed and why. */

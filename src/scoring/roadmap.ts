@@ -6,7 +6,8 @@
  */
 import type { CompiledCheck } from '../rules/rule-set.js';
 import type { CheckResult, Outcome } from '../rules/types.js';
-import type { AreaScore, Assessment, Capability, CapabilityResult, CapabilityStatus, Level } from './types.js';
+import { requiredMet } from './score-areas.js';
+import { LEVELS, type AreaScore, type Assessment, type Capability, type CapabilityResult, type CapabilityStatus, type Level } from './types.js';
 
 /** One thing to do for a missing statement. */
 export interface RoadmapAction {
@@ -35,6 +36,8 @@ export interface RoadmapStep {
   /** null when the area is already at 500. */
   nextLevel: Level | null;
   missing: RoadmapItem[];
+  /** Per level up to the next one that is not reached yet: statements met, how many are needed, and of how many. */
+  shortfall: { level: Level; met: number; required: number; total: number }[];
 }
 
 export interface RoadmapInputs {
@@ -43,6 +46,8 @@ export interface RoadmapInputs {
   checkResults: readonly CheckResult[];
   capabilityResults: readonly CapabilityResult[];
   areaScores: readonly AreaScore[];
+  /** The level threshold the scores were computed with (1: every statement). */
+  threshold?: number;
 }
 
 /** The statements missing for each area's next level, with what to do about each. */
@@ -59,7 +64,16 @@ export function roadmap(inputs: RoadmapInputs): RoadmapStep[] {
             .map((c) => ({ c, r: byId.get(c.id) }))
             .filter(({ r }) => r?.status !== 'met')
             .map(({ c, r }) => item(c, r, inputs.checks.filter((check) => check.capabilities.includes(c.id)), results));
-    return { area: score.area, currentLevel: score.level, nextLevel, missing };
+    const shortfall =
+      nextLevel === null
+        ? []
+        : LEVELS.filter((level) => level > 100 && level <= nextLevel).flatMap((level) => {
+            const atLevel = inputs.catalogue.filter((c) => c.area === score.area && !c.floor && c.level === level);
+            const met = atLevel.filter((c) => byId.get(c.id)?.status === 'met').length;
+            const required = requiredMet(atLevel.length, inputs.threshold ?? 1);
+            return met < required ? [{ level, met, required, total: atLevel.length }] : [];
+          });
+    return { area: score.area, currentLevel: score.level, nextLevel, missing, shortfall };
   });
 }
 

@@ -4,9 +4,11 @@
  * - automated: met when every check passes (or the statement is attested and no check fails);
  *   not_met when a check fails (evidence beats a person's word); otherwise unknown.
  * - attested: met with a valid attestation; otherwise unknown, "awaiting attestation".
- * - hybrid: the checks form a signal. Attested and the signal not failing: met. Signal failing:
- *   not_met when the signal is `necessary`, unknown when it is a `hint`. Signal passing and no
- *   attestation: indicated (counts toward the upper end of the level range). Otherwise unknown.
+ * - hybrid: the checks form a signal. Signal failing: not_met when the signal is `necessary`;
+ *   when it is a `hint`, unknown without an attestation and met with one (a hint sees one way of
+ *   doing it, e.g. a CoE kit solution, and a person may know another: the reason keeps what the
+ *   hint saw). Attested and the signal not failing: met. Signal passing and no attestation:
+ *   indicated (counts toward the upper end of the level range). Otherwise unknown.
  * An attestation with outcome `not_met` (a person says it is not in place) makes the statement
  * not_met with the person's reason, unless the checks decide it (automated and passing: evidence
  * beats a person's word, and the reason says the person disagreed).
@@ -85,7 +87,8 @@ function decide(capability: Capability, results: readonly CheckResult[], lookup:
       if (signal === 'fail') {
         if (capability.signal === 'necessary') return { status: 'not_met', reason: messages(failing) };
         if (refuted) return { status: 'not_met', reason: `Not met: ${refuted}.` };
-        return { status: 'unknown', reason: `Unknown: the signal (a hint) speaks against it${attested ? ', despite the attestation' : ''}: ${messages(failing)}` };
+        if (attested) return { status: 'met', reason: `Met: ${attested}. The signal, only a hint, saw otherwise: ${messages(failing)}` };
+        return { status: 'unknown', reason: `Unknown: the signal (a hint) speaks against it and it is ${waiting}: ${messages(failing)}` };
       }
       if (refuted) return { status: 'not_met', reason: `Not met: ${refuted}.` };
       if (attested) return { status: 'met', reason: `Met: ${attested}.` };

@@ -35,6 +35,8 @@ export interface Capability {
   signal?: 'necessary' | 'hint';
   /** Level-100 statements describe an absence: they are the floor, not goals, and are not scored. */
   floor?: boolean;
+  /** Added by an organization's rule pack, not a statement of Microsoft's model. */
+  custom?: boolean;
 }
 
 /**

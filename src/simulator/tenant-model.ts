@@ -112,10 +112,15 @@ const GEOS = [
 const EPOCH_MS = Date.UTC(2023, 0, 2, 8, 0, 0);
 const DAY_MS = 86_400_000;
 
+/** The demo tenant's id for a seed (every profile of one seed is the same tenant), without building it. */
+export function demoTenantId(seed: number): string {
+  return createRng(seed ^ 0x5eed).guid();
+}
+
 /** Builds the demo tenant for a seed and profile; the same inputs always give the same tenant. */
 export function buildTenantModel(options: TenantModelOptions): TenantModel {
   const rng = createRng(options.seed);
-  const tenantId = options.tenantId ?? createRng(options.seed ^ 0x5eed).guid();
+  const tenantId = options.tenantId ?? demoTenantId(options.seed);
   const posture = PROFILE_POSTURES[options.profile];
   const companyName = rng.pick(COMPANIES);
   const geo = rng.pick(GEOS);
@@ -273,7 +278,7 @@ function isManaged(posture: ProfilePosture, sku: SimEnvironment['sku']): boolean
   return false;
 }
 
-/** Settings of a managed environment: sharing limits, solution checker, weekly digest (reference section 5). */
+/** Settings of a managed environment: sharing limits, solution checker, weekly digest, maker welcome content (reference section 5). */
 function managedSettings(rng: Rng, posture: ProfilePosture): Record<string, string> {
   const strict = posture.managed === 'productionAndSandbox';
   const limit = strict ? '20' : rng.pick(['50', '100']);
@@ -292,6 +297,9 @@ function managedSettings(rng: Rng, posture: ProfilePosture): Record<string, stri
     'bot-limitSharingMode': strict ? 'excludeSharingToSecurityGroups' : 'noLimit',
     'bot-maxLimitUserSharing': strict ? '20' : '-1',
     'bot-authoringSharingDisabled': strict ? 'true' : 'false',
+    // Maker welcome content: set in the strict posture; sent empty (never set) otherwise.
+    makerOnboardingUrl: strict ? 'https://intranet.example/power-platform/makers' : '',
+    makerOnboardingMarkdown: strict ? '## Welcome, maker\nRead the maker guidelines before you share an app.' : '',
   };
 }
 

@@ -1,7 +1,9 @@
-/** `ppmat roadmap` and `ppmat scuba`: scans like `ppmat scan`, printing one view of the outcome. */
+/** `ppmat roadmap` and `ppmat scuba`: one view of the last stored scan, or of a scan made now. */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { openDatabase } from '../../src/store/database.js';
 import { useCliSandbox } from '../support/cli-harness.js';
 
 const sandbox = useCliSandbox('ppmat-roadmap-');
@@ -58,5 +60,41 @@ describe('ppmat scuba', () => {
     const doc = JSON.parse(stdout) as { scuba: { id: string; result: string }[] };
     expect(doc.scuba.map((r) => r.id)).toContain('MS.POWERPLATFORM.2.1v1');
     expect(Object.fromEntries(doc.scuba.map((r) => [r.id, r.result]))).toMatchObject({ 'MS.POWERPLATFORM.3.1v1': 'fail', 'MS.POWERPLATFORM.3.2v1': 'n/a' });
+  });
+});
+
+describe('reports of the last stored scan', () => {
+  const scanCount = async () => {
+    const db = await openDatabase({ dataDir: sandbox.env.PPMAT_DATA_DIR!, log: pino({ level: 'silent' }), ...(sandbox.env.DATABASE_URL ? { databaseUrl: sandbox.env.DATABASE_URL } : {}) });
+    try {
+      return await db.prisma.scan.count();
+    } finally {
+      await db.close();
+    }
+  };
+
+  it('reads the last scan instead of scanning again, and says which scan it is', async () => {
+    const scanned = JSON.parse((await cli('scan', '--demo', '--format', 'json')).stdout) as { scanId: number; areas: { area: string; level: number }[] };
+    const roadmap = await cli('roadmap', '--demo', '--format', 'json');
+    expect(roadmap.code).toBe(0);
+    const doc = JSON.parse(roadmap.stdout) as { scanId: number; asOf: string; roadmap: { area: string; currentLevel: number }[] };
+    expect(doc.scanId).toBe(scanned.scanId);
+    expect(doc.asOf).toMatch(new RegExp(`^scan #${scanned.scanId} of \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC$`));
+    expect(doc.roadmap.map((s) => [s.area, s.currentLevel])).toEqual(scanned.areas.map((a) => [a.area, a.level]));
+    const table = await cli('roadmap', '--demo');
+    expect(table.stdout).toMatch(new RegExp(`^Roadmap of Demo tenant \\(defined profile\\), as of scan #${scanned.scanId} of `, 'm'));
+    const scuba = await cli('scuba', '--demo');
+    expect(scuba.stdout).toMatch(new RegExp(`scan #${scanned.scanId} succeeded, as of \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\n`));
+    expect(await scanCount()).toBe(1);
+  });
+
+  it('scans when the tenant was never scanned, and with --rescan', async () => {
+    const first = await cli('scuba', '--demo', '--format', 'json');
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/^No stored scan of [0-9a-f-]{36} yet: scanning now\.$/m);
+    expect(JSON.parse(first.stdout)).toMatchObject({ asOf: null });
+    const again = await cli('roadmap', '--demo', '--rescan', '--format', 'json');
+    expect(JSON.parse(again.stdout)).toMatchObject({ asOf: null });
+    expect(await scanCount()).toBe(2);
   });
 });

@@ -88,13 +88,13 @@ describe('the shipped catalogue', async () => {
   it.each([
     ['strategy', [15, 0, 5, 10]],
     ['business-value', [11, 0, 3, 8]],
-    ['security', [22, 4, 12, 6]],
+    ['security', [22, 4, 11, 7]],
     ['governance', [17, 2, 14, 1]],
     ['operations', [13, 0, 6, 7]],
     ['community', [17, 0, 6, 11]],
     ['responsible-ai', [24, 0, 1, 23]],
     ['automation', [9, 0, 8, 1]],
-    ['fusion-teams', [10, 0, 4, 6]],
+    ['fusion-teams', [10, 0, 3, 7]],
   ])('%s: statements, automated, hybrid, attested = %j', (area, expected) => {
     expect(counts(area)).toEqual(expected);
   });
@@ -111,7 +111,7 @@ describe('ppmat rules stats', () => {
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout).toMatch(/^Rule set [0-9a-f]{12}: 165 capability statements, \d+ checks\.\n\nArea {17}Statements {2}Automated/);
     expect(stdout).toMatch(/^Responsible AI {15}24 {10}0 {7}1 {8}23 {17}4\.2%$/m);
-    expect(stdout).toContain('\n65 of 138 statements of levels 200-500 (47.1%) are automated or hybrid: 6 automated, 59 hybrid, 73 attested.\n');
+    expect(stdout).toContain('\n63 of 138 statements of levels 200-500 (45.7%) are automated or hybrid: 6 automated, 57 hybrid, 75 attested.\n');
   });
 
   it('reads the folder given with --dir, and refuses an invalid one with exit 4', async () => {

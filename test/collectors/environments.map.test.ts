@@ -97,6 +97,7 @@ describe('mapEnvironment', () => {
       },
       solutionCheckerMode: 'block',
       excludedFromAnalysis: false,
+      makerWelcomeContent: null,
       enterprisePolicies: { vnet: false, customerManagedKey: false },
     });
   });
@@ -119,7 +120,18 @@ describe('mapEnvironment', () => {
       managed: false,
       solutionCheckerMode: null,
       excludedFromAnalysis: null,
+      makerWelcomeContent: null,
     });
+  });
+
+  it.each([
+    ['a URL', { makerOnboardingUrl: 'https://contoso.example/makers', makerOnboardingMarkdown: '' }, true],
+    ['Markdown', { makerOnboardingMarkdown: '## Welcome' }, true],
+    ['both sent empty (never set)', { makerOnboardingUrl: '', makerOnboardingMarkdown: ' ' }, false],
+    ['neither sent', { solutionCheckerMode: 'warn' }, null],
+  ])('reads maker welcome content from %s', (_name, extendedSettings, expected) => {
+    const env = mapEnvironment(raw({ governanceConfiguration: { protectionLevel: 'Standard', settings: { extendedSettings } } }));
+    expect(env.makerWelcomeContent).toBe(expected);
   });
 
   it.each([

@@ -66,13 +66,15 @@ describe('tenant settings collector', () => {
   // The "empty list" case for a single object: an empty settings object is collected as `ok`,
   // and every check that reads a setting says the setting is unknown; none passes or fails.
   // A new tenant-settings check without a `known:` guard fails here (a CEL error, not its message).
+  // Checks that weigh tenant settings against other evidence (the CoE Starter Kit in the inventory)
+  // need that evidence too; their own cases cover an absent setting.
   it('empty list (an empty settings object): ok, and every tenant-settings rule reads as unknown', async () => {
     nock(BAP).post(PATH, {}).query(true).reply(200, {});
     const { ctx } = collectorContext();
     const data = await createTenantSettingsCollector().collect(ctx);
     const at = '2025-01-15T02:00:00Z';
     const snapshot: EvidenceSnapshot = { tenantId: TENANT_ID, collectedAt: at, evidence: { tenantSettings: { key: 'tenantSettings', status: 'ok', data, collectedAt: at } } };
-    const checks = (await loadRuleSet(RULES_DIR)).checks.filter((check) => check.requiredEvidence.includes('tenantSettings'));
+    const checks = (await loadRuleSet(RULES_DIR)).checks.filter((check) => check.evidenceKeys.length === 1 && check.evidenceKeys[0] === 'tenantSettings');
     expect(checks.length).toBeGreaterThanOrEqual(4);
     const results = checks.map((check) => evaluateCheck(check, snapshot, deriveFacts(snapshot)));
     for (const result of results) {

@@ -7,6 +7,7 @@ import { caPolicy, env, policy, user } from './fixtures.js';
 const at = '2025-01-01T00:00:00Z';
 const environments = { key: 'environments' as const, status: 'ok' as const, data: { environments: [env('a')] }, collectedAt: at };
 const dlp = { key: 'dlpPolicies' as const, status: 'ok' as const, data: { policies: [policy('p', 'AllEnvironments')] }, collectedAt: at };
+const isolation = { key: 'tenantIsolation' as const, status: 'ok' as const, data: { configured: true, enabled: true, allowedTenants: [] }, collectedAt: at };
 const ca = { key: 'conditionalAccess' as const, status: 'ok' as const, data: { policies: [caPolicy('c')] }, collectedAt: at };
 const PP_ADMIN = ROLE_TEMPLATES.powerPlatformAdministrator;
 const roles = {
@@ -25,8 +26,13 @@ const pimUnavailable = { key: 'pimSchedules' as const, status: 'unavailable' as 
 
 describe('deriveFacts', () => {
   it.each([
-    ['all evidence ok', { environments, dlpPolicies: dlp }, ['dlp', 'environments', 'sharing']],
-    ['DLP policies unavailable', { environments, dlpPolicies: { key: 'dlpPolicies' as const, status: 'unavailable' as const, reason: '403', collectedAt: at } }, ['environments', 'sharing']],
+    ['environments and DLP ok', { environments, dlpPolicies: dlp }, ['almEnvironments', 'dlp', 'environments', 'managedSettings', 'sharing']],
+    ['tenant isolation ok too', { environments, dlpPolicies: dlp, tenantIsolation: isolation }, ['almEnvironments', 'dlp', 'environments', 'managedSettings', 'securityScore', 'sharing']],
+    [
+      'DLP policies unavailable',
+      { environments, tenantIsolation: isolation, dlpPolicies: { key: 'dlpPolicies' as const, status: 'unavailable' as const, reason: '403', collectedAt: at } },
+      ['almEnvironments', 'environments', 'managedSettings', 'sharing'],
+    ],
     ['environments failed', { environments: { key: 'environments' as const, status: 'error' as const, reason: 'boom', collectedAt: at }, dlpPolicies: dlp }, []],
     ['nothing collected', {}, []],
     ['Graph evidence ok', { conditionalAccess: ca, roleAssignments: roles, pimSchedules: pimOk }, ['adminAccess', 'adminRoles']],
@@ -47,6 +53,9 @@ describe('deriveFacts', () => {
       dlp: ['environments', 'dlpPolicies'],
       sharing: ['environments'],
       environments: ['environments'],
+      almEnvironments: ['environments'],
+      managedSettings: ['environments'],
+      securityScore: ['environments', 'tenantIsolation', 'dlpPolicies'],
       adminAccess: ['conditionalAccess'],
       adminRoles: ['roleAssignments'],
       inventory: ['inventory'],

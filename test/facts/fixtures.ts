@@ -26,6 +26,7 @@ export function env(id: string, overrides: Partial<Environment> = {}): Environme
     },
     solutionCheckerMode: null,
     excludedFromAnalysis: null,
+    makerWelcomeContent: null,
     enterprisePolicies: { vnet: false, customerManagedKey: false },
     ...overrides,
   };

@@ -3,7 +3,7 @@ import type { CanvasApp, CloudFlow, EnvironmentInventory, OwnerStatus } from '..
 import { createInventoryAccumulator, deriveInventory } from '../../src/facts/inventory.fact.js';
 
 const NOW = new Date('2026-11-27T00:00:00Z');
-const OPTIONS = { oversharedThreshold: 10, unusedDays: 180, now: NOW };
+const OPTIONS = { now: NOW };
 const ALICE = 'a11ce000-0000-4000-8000-000000000001';
 const GONE = 'd0d0d0d0-0000-4000-8000-000000000002';
 
@@ -63,7 +63,7 @@ const owners = (gone: 'deleted' | 'unknown'): OwnerStatus[] => [
 ];
 
 describe('inventory fact', () => {
-  it('finds apps shared with Everyone, overshared and unused ones, naming them', () => {
+  it('finds apps shared with Everyone and keeps how widely and how long ago the others were shared and changed, naming them', () => {
     const fact = deriveInventory(
       [
         doc('env-b', [
@@ -78,16 +78,35 @@ describe('inventory fact', () => {
     );
     expect(fact.totals).toMatchObject({ canvasApps: 4, cloudFlows: 1, customConnectors: 0, agents: 0 });
     expect(fact.sharedWithEveryone).toEqual({ count: 1, examples: [expect.objectContaining({ id: 'b1', environmentId: 'env-b', kind: 'canvasApp' })] });
-    expect(fact.overshared).toMatchObject({ count: 1, threshold: 10, examples: [expect.objectContaining({ id: 'b2' })] });
-    // Examples are ordered by environment, so concurrent collection cannot change them.
-    expect(fact.unused.examples.map((e) => e.id)).toEqual(['f1', 'b3']);
+    // By users plus groups: b2 has 11; the flow's sharing was not read, so it counts as 0.
+    expect(fact.sharedWith.histogram).toEqual([
+      { value: 0, count: 4 },
+      { value: 11, count: 1 },
+    ]);
+    expect(fact.sharedWith.widest).toEqual([expect.objectContaining({ id: 'b2', principals: 11 })]);
+    // Days since the last change, measured from the scan: 26 (a1, b1, b2), 695 (b3), 1061 (f1).
+    expect(fact.lastModified.histogram).toEqual([
+      { value: 26, count: 3 },
+      { value: 695, count: 1 },
+      { value: 1061, count: 1 },
+    ]);
+    // Oldest first, so a threshold's examples are a prefix: concurrent collection cannot change them.
+    expect(fact.lastModified.oldest.map((e) => [e.id, e.days])).toEqual([
+      ['f1', 1061],
+      ['b3', 695],
+      ['a1', 26],
+      ['b1', 26],
+      ['b2', 26],
+    ]);
+    expect(fact.lastModified.undated).toBe(0);
+    expect(fact.makers).toBe(1);
     expect(fact.orphaned).toBeNull();
     expect(fact.environmentsRead.canvasApps).toBe(2);
   });
 
   it('uses the list counts when the permissions were not read', () => {
     const fact = deriveInventory([doc('env', [app('x', { sharing: null, sharedUsersCount: 20, sharedGroupsCount: 0 })])], null, OPTIONS);
-    expect(fact.overshared.count).toBe(1);
+    expect(fact.sharedWith.histogram).toEqual([{ value: 20, count: 1 }]);
     expect(fact.sharingRead).toBe(0);
   });
 

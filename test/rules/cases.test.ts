@@ -9,7 +9,7 @@ import { runCases } from '../../src/rules/run-cases.js';
 
 const RULES_DIR = path.resolve(import.meta.dirname, '../../rules');
 const ruleSet = await loadRuleSet(RULES_DIR);
-const reports = await runCases(ruleSet, RULES_DIR);
+const reports = await runCases(ruleSet);
 
 describe.each([...new Set(reports.map((r) => r.check))])('%s', (checkId) => {
   it.each(reports.filter((r) => r.check === checkId).map((r) => [r.name, r] as const))('%s', (_name, report) => {

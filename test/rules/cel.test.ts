@@ -93,3 +93,25 @@ describe('JSON conversion', () => {
     expect(formatListing(items)).toBe(expected);
   });
 });
+
+describe('countAbove(histogram, threshold)', () => {
+  const histogram = { doc: { buckets: [ { value: 0, count: 4 }, { value: 30, count: 2 }, { value: 365, count: 1 } ], days: 30, share: 0.5 } };
+  const count = (source: string) => compileCel(env, source, new Set(['doc'])).run(histogram);
+  it.each([
+    ['countAbove(doc.buckets, 0)', 3],
+    ['countAbove(doc.buckets, doc.days)', 1],
+    ['countAbove(doc.buckets, 29)', 3],
+    ['countAbove(doc.buckets, 1000)', 0],
+    ['countAbove(doc.buckets, -1)', 7],
+    ['countAbove(doc.buckets, doc.share)', 3],
+    ['countAbove([], 5)', 0],
+  ])('%s is %j', (source, expected) => {
+    expect(count(source)).toEqual({ ok: true, value: expected });
+  });
+
+  it('fails with the bucket it cannot read', () => {
+    const result = count('countAbove([1, 2], 0)');
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error).toMatch(/countAbove\(\) needs a list of \{value, count\} buckets, got 1/);
+  });
+});

@@ -43,6 +43,18 @@ describe('scoreAreas', () => {
     expect(score).toMatchObject({ area: 'security', level, maxLevel, summary, total: 8 });
   });
 
+  // At 0.5, one of the two statements of each level is enough; at 0.75, both (ceil(1.5) = 2).
+  it.each([
+    ['half of each level met', 'mnmnmnmn', 0.5, 500, 500],
+    ['half met up to 300, then none', 'nmmnnnuu', 0.5, 300, 300],
+    ['half met at 200, 300 unknown', 'mnuuuuuu', 0.5, 200, 500],
+    ['0.75 needs both of two', 'mnmnmnmn', 0.75, 100, 100],
+    ['1 is every statement', 'mmmmmmmn', 1, 400, 400],
+  ])('with a threshold: %s', (_name, code, threshold, level, maxLevel) => {
+    const [score] = scoreAreas(catalogue, results(code), { threshold });
+    expect(score).toMatchObject({ level, maxLevel });
+  });
+
   it('counts met and undecided statements', () => {
     expect(scoreAreas(catalogue, results('mmiunmuu'))[0]).toMatchObject({ met: 3, unknown: 4, total: 8 });
   });
