@@ -5,6 +5,7 @@
  */
 import { runCli } from './cli/program.js';
 import { EXIT } from './errors/catalogue.js';
+import { leaseHolderId } from './scheduler/lease-holder.js';
 
 /**
  * One Ctrl-C reaches this process more than once: from the terminal (to the whole process
@@ -35,5 +36,6 @@ const code = await runCli(process.argv, {
   env: process.env,
   cwd: process.cwd(),
   signal: controller.signal,
+  leaseHolder: leaseHolderId(),
 });
 process.exitCode = code;

@@ -10,11 +10,17 @@ import { loadConfig } from '../config/load-config.js';
 import { PpmatError } from '../errors/catalogue.js';
 import { createLogger } from '../log/logger.js';
 import { loadRuleSet } from '../rules/load-rules.js';
+import { resolveParameters } from '../rules/parameters.js';
 import type { RuleSet } from '../rules/rule-set.js';
+import { tenantJudging, type TenantJudging } from './tenant-targets.js';
 import { createAttestationRepository, type AttestationRepository } from '../store/attestation-repository.js';
 import { lockDataDir, type DataDirLock } from '../store/data-dir-lock.js';
+import { createLeaseRepository, type LeaseRepository } from '../store/lease-repository.js';
 import { openDatabase, type Database } from '../store/database.js';
 import { RULES_DIR } from '../store/paths.js';
+import { createScanReader, type ScanReader } from '../store/scan-reader.js';
+import { createAlertStore, type AlertStore } from '../store/alert-store.js';
+import { diffEvidence } from '../history/evidence-diff.js';
 import { createScanRepository, type ScanRepository } from '../store/scan-repository.js';
 
 export interface App {
@@ -25,6 +31,12 @@ export interface App {
   store: ScanRepository;
   /** Attestations recorded with `ppmat attest`, with their history. */
   attestations: AttestationRepository;
+  /** Stored scans read back (reports, history). */
+  reader: ScanReader;
+  /** Open alerts and the outbox, as scans plan them. */
+  alertStore: AlertStore;
+  /** Per-tenant scan leases: one scan of a tenant at a time, across processes. */
+  leases: LeaseRepository;
   ruleSet: RuleSet;
   close(): Promise<void>;
 }
@@ -45,8 +57,12 @@ export async function openApp(options: OpenAppOptions): Promise<App> {
   const format = config.log.format === 'auto' ? (options.logToTerminal ? 'pretty' : 'json') : config.log.format;
   const log = createLogger({ level: levelSet ? config.log.level : options.defaultLogLevel, format });
   // Rules first: a broken rule file refuses to start before anything is written.
-  const ruleSet = await loadRuleSet(config.rulesDir ?? RULES_DIR);
+  const ruleSet = await loadRuleSet(config.rulesDir ?? RULES_DIR, { packs: config.rules.packs });
   checkAttestedCapabilities(config, ruleSet, file);
+  // Every tenant's parameter overrides, checked against the checks now, not at 02:00.
+  for (const index of [null, ...config.tenants.keys()]) {
+    resolveParameters(ruleSet, tenantJudging(config, index).parameterLayers.map((layer) => ({ ...layer, where: file ?? 'configuration' })));
+  }
   let lock: DataDirLock | undefined;
   if (!config.databaseUrl) lock = await lockDataDir(config.dataDir);
   let db: Database;
@@ -68,12 +84,25 @@ export async function openApp(options: OpenAppOptions): Promise<App> {
     db,
     store: createScanRepository(db.prisma, { pool: db.pool }),
     attestations: createAttestationRepository(db.prisma),
+    reader: createScanReader(db.prisma),
+    alertStore: createAlertStore(db.prisma),
+    leases: createLeaseRepository(db.prisma, { clock: () => new Date() }),
     ruleSet,
     async close() {
       await db.close();
       await lock?.release();
     },
   };
+}
+
+/** Opens the app for a command that reads or writes the store (warnings only), runs it, and closes the app. */
+export async function withApp(options: { config?: string }, io: { cwd: string; env: NodeJS.ProcessEnv; stderr: { isTTY?: boolean } }, run: (app: App) => Promise<number>): Promise<number> {
+  const app = await openApp({ cwd: io.cwd, env: io.env, logToTerminal: Boolean(io.stderr.isTTY), defaultLogLevel: 'warn', ...(options.config ? { configPath: options.config } : {}) });
+  try {
+    return await run(app);
+  } finally {
+    await app.close();
+  }
 }
 
 /** An attestation must name a statement of the model: a typo would otherwise count for nothing, silently. */
@@ -98,7 +127,7 @@ function checkAttestedCapabilities(config: Config, ruleSet: RuleSet, file: strin
 /** What a scan of `target` needs, from the app's parts. */
 export function scanDeps(
   app: App,
-  target: { createHttp: ScanDeps['createHttp']; createGraph: ScanDeps['createGraph']; inventory: InventoryConfig },
+  target: { createHttp: ScanDeps['createHttp']; createGraph: ScanDeps['createGraph']; inventory: InventoryConfig; judging: TenantJudging },
   signal: AbortSignal,
   onProgress?: (event: ScanProgressEvent) => void,
 ): ScanDeps {
@@ -112,6 +141,20 @@ export function scanDeps(
     log: app.log.child({ component: 'scan' }),
     signal,
     ...(onProgress ? { onProgress } : {}),
-    inventoryFacts: { oversharedThreshold: target.inventory.oversharedThreshold, unusedDays: target.inventory.unusedDays },
+    parameters: resolveParameters(app.ruleSet, target.judging.parameterLayers),
+    scoring: target.judging.scoring,
+    alerts: {
+      alertStore: app.alertStore,
+      reader: app.reader,
+      policy: {
+        reminderHours: app.config.alerts.reminderHours,
+        degradedAfter: app.config.alerts.degradedAfter,
+        publicUrl: app.config.alerts.publicUrl,
+        channels: app.config.alerts.channels,
+      },
+      diffEvidence,
+      areaNames: new Map(app.ruleSet.areas.map((a) => [a.id, a.name])),
+      statements: new Map(app.ruleSet.catalogue.map((c) => [c.id, c.statement])),
+    },
   };
 }

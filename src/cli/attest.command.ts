@@ -9,7 +9,7 @@ import { EXIT, PpmatError } from '../errors/catalogue.js';
 import { findAttestation, mergeAttestations } from '../scoring/attestations.js';
 import type { Attestation } from '../scoring/types.js';
 import { toScoringAttestation, type AttestationOutcome, type AttestationRecord } from '../store/attestation-repository.js';
-import { openApp, type App } from './app.js';
+import { withApp, type App } from './app.js';
 import { attestableCapability, attestTenant, type AttestTenant } from './attestations.js';
 import type { CommandIo } from './scan.command.js';
 
@@ -88,14 +88,6 @@ export async function attestListCommand(options: AttestListOptions, io: CommandI
   });
 }
 
-async function withApp(options: { config?: string }, io: CommandIo, run: (app: App) => Promise<number>): Promise<number> {
-  const app = await openApp({ cwd: io.cwd, env: io.env, logToTerminal: Boolean(io.stderr.isTTY), defaultLogLevel: 'warn', ...(options.config ? { configPath: options.config } : {}) });
-  try {
-    return await run(app);
-  } finally {
-    await app.close();
-  }
-}
 
 const dateOption = z.iso.date().or(z.iso.datetime());
 

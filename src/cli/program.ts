@@ -4,9 +4,13 @@
  */
 import { Command, Option } from 'commander';
 import { EXIT, isPpmatError } from '../errors/catalogue.js';
+import { ALERT_STATUSES, alertsDeliverCommand, alertsListCommand, alertsRequeueCommand, parseCountOption, type AlertsListOptions } from './alerts.command.js';
 import { attestCommand, attestListCommand, type AttestCommandOptions, type AttestListOptions } from './attest.command.js';
 import { doctorCommand } from './doctor.command.js';
-import { rulesLintCommand, rulesStatsCommand, rulesTestCommand } from './rules.command.js';
+import { diffCommand, type DiffCommandOptions } from './diff.command.js';
+import { historyCommand, type HistoryCommandOptions } from './history.command.js';
+import { pruneCommand, type PruneCommandOptions } from './prune.command.js';
+import { rulesLintCommand, rulesParamsCommand, rulesStatsCommand, rulesTestCommand, type RulesCommandOptions } from './rules.command.js';
 import { roadmapCommand } from './roadmap.command.js';
 import { scanCommand, type CommandIo } from './scan.command.js';
 import { scubaCommand } from './scuba.command.js';
@@ -27,23 +31,24 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => void): Co
       '\nExit codes: 0 ok, 2 scan partial (some evidence missing), 3 scan failed, 4 invalid config or rules, 5 database error, 130 interrupted.',
     );
 
-  // Commands that scan now (stored like any scan) and print one view of the outcome.
-  const scanning: [string, string, typeof scanCommand][] = [
-    ['scan', 'scan now, print the levels, every check and the SCuBA crosswalk, and store the scan', scanCommand],
-    ['roadmap', 'scan now and print, per area, what stands between the current level and the next', roadmapCommand],
-    ['scuba', 'scan now and print only the CISA SCuBA Power Platform baseline results', scubaCommand],
+  // `scan` scans now; `roadmap` and `scuba` report the last stored scan (or scan with --rescan).
+  const scanning: [string, string, typeof scanCommand, boolean][] = [
+    ['scan', 'scan now, print the levels, every check and the SCuBA crosswalk, and store the scan', scanCommand, false],
+    ['roadmap', 'print, per area, what stands between the current level and the next (from the last scan; --rescan scans now)', roadmapCommand, true],
+    ['scuba', 'print the CISA SCuBA Power Platform baseline results (from the last scan; --rescan scans now)', scubaCommand, true],
   ];
-  for (const [name, description, run] of scanning) {
-    program
+  for (const [name, description, run, reads] of scanning) {
+    const command = program
       .command(name)
       .description(description)
-      .option('--demo', 'scan the built-in demo tenant (default when no tenant is configured)')
-      .addOption(new Option('--profile <profile>', 'posture of the demo tenant').choices(PROFILES))
-      .option('--tenant <id>', 'scan only this configured tenant')
-      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
-      .action(async (opts: { demo?: boolean; profile?: (typeof PROFILES)[number]; tenant?: string; format: 'table' | 'json' }) => {
-        setExit(await run({ ...opts, ...globalConfig(program) }, io));
-      });
+      .option('--demo', 'the built-in demo tenant (default when no tenant is configured)')
+      .addOption(new Option('--profile <profile>', `posture of the demo tenant${reads ? ' (scans now)' : ''}`).choices(PROFILES))
+      .option('--tenant <id>', 'only this configured tenant')
+      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'));
+    if (reads) command.option('--rescan', 'scan now instead of reading the last stored scan');
+    command.action(async (opts: { demo?: boolean; profile?: (typeof PROFILES)[number]; tenant?: string; format: 'table' | 'json'; rescan?: boolean }) => {
+      setExit(await run({ ...opts, ...globalConfig(program) }, io));
+    });
   }
 
   program
@@ -85,6 +90,65 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => void): Co
       setExit(await attestListCommand({ ...opts, ...globalConfig(program) }, io));
     });
 
+  const alerts = program.command('alerts').description('list alerts with the delivery state of their messages; `alerts deliver` sends the due messages now');
+  alerts
+    .command('list', { isDefault: true })
+    .description('list alerts, most recent first, with where each message stands (the default: `ppmat alerts`)')
+    .option('--tenant <id>', 'only this configured tenant (default: every tenant)')
+    .option('--demo', 'only the built-in demo tenant')
+    .addOption(new Option('--status <status>', 'which alerts').choices(ALERT_STATUSES).default('open'))
+    .option('--limit <n>', 'at most this many, most recent first', parseCountOption, 50)
+    .action(async (opts: Omit<AlertsListOptions, 'config'>) => {
+      setExit(await alertsListCommand({ ...opts, ...globalConfig(program) }, io));
+    });
+  alerts
+    .command('deliver')
+    .description('send the alert messages that are due now, once, through the configured channels, and print what happened')
+    .action(async () => {
+      setExit(await alertsDeliverCommand(globalConfig(program), io));
+    });
+  alerts
+    .command('requeue')
+    .description('send a failed alert message again (after fixing its channel)')
+    .argument('<message-id>', 'the message number `ppmat alerts` shows', parseCountOption)
+    .action(async (messageId: number) => {
+      setExit(await alertsRequeueCommand({ messageId, ...globalConfig(program) }, io));
+    });
+
+  program
+    .command('history')
+    .description("print how a tenant's levels (or one capability statement) and adoption moved, one row per stored scan")
+    .option('--demo', 'the built-in demo tenant (default when no tenant is configured)')
+    .option('--tenant <id>', 'only this configured tenant')
+    .option('--since <date>', 'scans started on or after this day, YYYY-MM-DD (UTC)')
+    .option('--until <date>', 'scans started on or before this day, YYYY-MM-DD (UTC)')
+    .option('--area <area>', 'only this area, e.g. security')
+    .option('--capability <id>', "this capability statement's status per scan instead of the levels")
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (opts: Omit<HistoryCommandOptions, 'config'>) => {
+      setExit(await historyCommand({ ...opts, ...globalConfig(program) }, io));
+    });
+
+  program
+    .command('diff')
+    .description('print what changed between two stored scans (default: the last two): levels, capabilities, checks and evidence')
+    .argument('[fromScanId]', 'the earlier scan (give both ids or neither)')
+    .argument('[toScanId]', 'the later scan')
+    .option('--demo', 'the built-in demo tenant (default when no tenant is configured)')
+    .option('--tenant <id>', 'only this configured tenant')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (from: string | undefined, to: string | undefined, opts: Omit<DiffCommandOptions, 'config' | 'from' | 'to'>) => {
+      setExit(await diffCommand({ ...opts, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}), ...globalConfig(program) }, io));
+    });
+
+  program
+    .command('prune')
+    .description('apply the retention policy: delete old scans, thin older ones to one a week, then unreferenced evidence')
+    .option('--dry-run', 'say what would be deleted, delete nothing')
+    .action(async (opts: Omit<PruneCommandOptions, 'config'>) => {
+      setExit(await pruneCommand({ ...opts, ...globalConfig(program) }, io));
+    });
+
   program
     .command('start')
     .description('the service: scan the demo tenant (or configured tenants) now, then nightly until Ctrl-C')
@@ -114,28 +178,22 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => void): Co
     });
 
   const rules = program.command('rules').description('work on rule files');
-  const RULES_DIR_HELP = 'rules folder with model/ and checks/ (default: PPMAT_RULES_DIR, or the rules shipped with ppmat)';
-  rules
-    .command('test')
-    .description("load the rules (refusing any invalid file) and run every check's test cases")
-    .option('--dir <folder>', RULES_DIR_HELP)
-    .action(async (opts: { dir?: string }) => {
-      setExit(await rulesTestCommand(opts, io));
-    });
-  rules
-    .command('stats')
-    .description('count the statements of levels 200-500 per area: automated, hybrid, attested, and the share a scan evidences')
-    .option('--dir <folder>', RULES_DIR_HELP)
-    .action(async (opts: { dir?: string }) => {
-      setExit(await rulesStatsCommand(opts, io));
-    });
-  rules
-    .command('lint')
-    .description('check every rule, catalogue and crosswalk file (schema, CEL, ids, references) without running cases')
-    .option('--dir <folder>', RULES_DIR_HELP)
-    .action(async (opts: { dir?: string }) => {
-      setExit(await rulesLintCommand(opts, io));
-    });
+  const RULES_DIR_HELP = 'rules folder with model/ and checks/ (default: the configuration\'s rulesDir, PPMAT_RULES_DIR, or the rules shipped with ppmat)';
+  const PACK_HELP = 'a custom rule pack (a folder with checks/ and/or model/), repeatable (default: the configuration\'s rules.packs)';
+  const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+  const rulesCommand = (name: string, description: string, run: (opts: RulesCommandOptions, io: CommandIo) => Promise<number>) =>
+    rules
+      .command(name)
+      .description(description)
+      .option('--dir <folder>', RULES_DIR_HELP)
+      .option('--pack <folder>', PACK_HELP, collect)
+      .action(async (opts: Omit<RulesCommandOptions, 'config'>) => {
+        setExit(await run({ ...opts, ...globalConfig(program) }, io));
+      });
+  rulesCommand('test', "load the rules (refusing any invalid file) and run every check's test cases", rulesTestCommand);
+  rulesCommand('stats', 'count the statements of levels 200-500 per area: automated, hybrid, attested, and the share a scan evidences', rulesStatsCommand);
+  rulesCommand('lint', 'check every rule, catalogue and crosswalk file (schema, CEL, ids, references) without running cases', rulesLintCommand);
+  rulesCommand('params', "list every check's parameters: default, configured values per tenant, meaning", rulesParamsCommand);
 
   return program;
 }

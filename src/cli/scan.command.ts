@@ -1,20 +1,25 @@
 /**
  * `ppmat scan`: one scan now, printed as a table or JSON (with the CISA SCuBA crosswalk
  * after the checks, or under `frameworks.scuba`), and stored.
- * Exit codes: 0 succeeded, 2 partial, 3 failed, 4 bad config or rules, 5 database, 130 interrupted.
+ * Exit codes: 0 succeeded, 2 partial, 3 failed, 4 bad config or rules, 5 database,
+ * 6 another process is scanning the tenant, 130 interrupted.
  */
 import { EXIT, PpmatError } from '../errors/catalogue.js';
 import { evaluateScuba, type ScubaRow } from '../frameworks/scuba.js';
 import { loadScubaFramework, scubaFrameworkFile } from '../frameworks/load-scuba.js';
 import { renderScubaTable } from '../frameworks/scuba-report.js';
+import type { Config, TenantConfig } from '../config/config-schema.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import { areaCoverage, type AreaCoverage } from '../scoring/coverage.js';
 import { targetsProgress, type TargetProgress } from '../scoring/targets.js';
+import { withLease } from '../scheduler/lease.js';
+import { explainAbort } from '../scheduler/scan-abort.js';
 import { runScan, type ScanOutcome } from '../scheduler/run-scan.js';
 import { openApp, scanDeps } from './app.js';
 import { scanAttestations } from './attestations.js';
 import { createProgressDisplay } from './progress.js';
 import { renderJson, renderTable } from './render.js';
+import { leaseDeps, ORPHANED_REASON, tenantBusyError } from './scan-lease.js';
 import { configuredTarget, demoTarget, type DemoProfile, type TenantTarget } from './tenant-targets.js';
 
 export interface ScanCommandOptions {
@@ -32,6 +37,11 @@ export interface CommandIo {
   cwd: string;
   /** Aborted on Ctrl-C. */
   signal: AbortSignal;
+  /**
+   * This process's scan-lease holder id, built once in the composition root (src/main.ts).
+   * In-process callers (tests) may leave it out: each command then makes one.
+   */
+  leaseHolder?: string;
 }
 
 export async function scanCommand(options: ScanCommandOptions, io: CommandIo): Promise<number> {
@@ -63,6 +73,10 @@ export interface OutcomeView {
   targets: TargetProgress[];
   /** Per area, the statements decided by machine evidence, by attestation, or neither. */
   coverage: AreaCoverage[];
+  /** The share of a level's statements that must be met (1: every statement). */
+  threshold: number;
+  /** Set when the report comes from a stored scan rather than one made now: "scan #12 of 2026-11-27 02:00 UTC". */
+  asOf?: string;
 }
 
 /**
@@ -78,20 +92,32 @@ export async function scanAndPrint(options: Omit<ScanCommandOptions, 'format'>, 
     targets.push(...(await selectTargets(app.config, options, app.log, io.env)));
     let exit: number = EXIT.ok;
     const areaNames = new Map(app.ruleSet.areas.map((a) => [a.id, a.name]));
-    await app.store.abortStaleScans(staleBefore(app.db.kind), STALE_REASON);
+    const lease = { ...leaseDeps(app, io, app.log.child({ component: 'lease' })), signal: io.signal };
     for (const target of targets) {
       await app.store.upsertTenant(target.tenant);
-      const progress = createProgressDisplay(io.stderr);
-      let outcome;
-      try {
-        outcome = await runScan(
-          scanDeps(app, target, io.signal, progress.onProgress),
-          { tenantId: target.tenant.id, attestations: await scanAttestations(app, target) },
-          'manual',
-        );
-      } finally {
-        progress.done();
+      // Under the tenant's lease: never while the service (or another scan) is scanning it.
+      const leased = await withLease(lease, target.tenant.id, async (context) => {
+        await app.store.abortOrphanedScans(new Date(), ORPHANED_REASON);
+        const progress = createProgressDisplay(io.stderr);
+        try {
+          return await runScan(
+            { ...scanDeps(app, target, context.signal, progress.onProgress), onStarted: context.attach },
+            { tenantId: target.tenant.id, displayName: target.tenant.displayName, attestations: await scanAttestations(app, target) },
+            'manual',
+          );
+        } catch (error) {
+          throw explainAbort(error, context.signal);
+        } finally {
+          progress.done();
+        }
+      });
+      if (leased.status === 'busy') {
+        const refusal = tenantBusyError(target.tenant, leased, new Date());
+        io.stderr.write(`ppmat: ${refusal.code}: ${refusal.message}\n`);
+        exit = Math.max(exit, refusal.exitCode);
+        continue;
       }
+      const outcome = leased.value;
       const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
       const view = {
         tenantName: target.tenant.displayName,
@@ -102,6 +128,7 @@ export async function scanAndPrint(options: Omit<ScanCommandOptions, 'format'>, 
         checks: app.ruleSet.checks,
         targets: targetsProgress(outcome.areaScores, target.targets, new Date()),
         coverage: areaCoverage(app.ruleSet.catalogue, outcome.capabilityResults),
+        threshold: target.judging.scoring.threshold ?? 1,
       };
       io.stdout.write(`${render(outcome, view)}\n`);
       const code = outcome.status === 'succeeded' ? EXIT.ok : outcome.status === 'partial' ? EXIT.partial : EXIT.scanFailed;
@@ -120,27 +147,27 @@ async function selectTargets(
   log: Awaited<ReturnType<typeof openApp>>['log'],
   env: NodeJS.ProcessEnv,
 ): Promise<TenantTarget[]> {
+  const selected = selectTenants(config, options);
+  if (selected === 'demo') return [await demoTarget(config, log, options.profile ?? config.demo.profile)];
+  const targets: TenantTarget[] = [];
+  for (const tenant of selected) targets.push(await configuredTarget(config, tenant, log, env));
+  return targets;
+}
+
+/**
+ * The tenants a command is about: the demo (with --demo, or when no tenant is configured and
+ * none is named), the one named by --tenant, or every enabled configured tenant.
+ * @throws PpmatError PPMAT_E_TENANT_UNKNOWN for a tenant that is not configured.
+ */
+export function selectTenants(config: Config, options: { demo?: boolean; tenant?: string }): 'demo' | TenantConfig[] {
   if (options.demo || (config.tenants.length === 0 && !options.tenant)) {
     if (options.tenant) throw new PpmatError('PPMAT_E_CONFIG_INVALID', 'give either --demo or --tenant, not both.', { where: 'command line' });
-    return [await demoTarget(config, log, options.profile ?? config.demo.profile)];
+    return 'demo';
   }
   const tenants = options.tenant ? config.tenants.filter((t) => t.id === options.tenant) : config.tenants.filter((t) => t.enabled);
   if (tenants.length === 0) {
     const known = config.tenants.map((t) => t.id).join(', ') || 'none';
     throw new PpmatError('PPMAT_E_TENANT_UNKNOWN', `no tenant ${options.tenant ?? ''} is configured (configured: ${known}).`, { where: '--tenant' });
   }
-  const targets: TenantTarget[] = [];
-  for (const tenant of tenants) targets.push(await configuredTarget(config, tenant, log, env));
-  return targets;
-}
-
-/**
- * Scans left `running` by a process that died. The embedded database has one process by
- * construction (a lock file), so every running scan is stale; on a shared PostgreSQL only
- * old ones are (leases across processes come with scheduling).
- */
-export const STALE_REASON = 'the process running this scan stopped before it finished';
-
-export function staleBefore(kind: 'embedded' | 'postgresql', now = new Date()): Date {
-  return kind === 'embedded' ? now : new Date(now.getTime() - 6 * 60 * 60_000);
+  return tenants;
 }

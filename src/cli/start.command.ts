@@ -1,29 +1,54 @@
 /**
  * `ppmat start` (and `npm start`): the service. With no tenant configured it starts the
- * built-in demo tenant, scans it at once and prints its levels; then it scans every tenant
- * on its schedule until Ctrl-C or SIGTERM, which ends a running scan as `aborted` and
- * exits with 0.
+ * built-in demo tenant, scans it at once and prints its levels; a configured tenant is
+ * scanned at start when it missed its last scheduled run. Then it scans every tenant on its
+ * schedule, each scan under the tenant's lease, until Ctrl-C or SIGTERM: a running scan may
+ * then finish within a grace period, else it is stored as `aborted`; the exit code is 0.
+ * Alerts the scans write to the outbox are delivered to the configured channels meanwhile.
  */
+import { startAlertDelivery, type AlertDelivery } from '../alerts/delivery-service.js';
+import { catchUpMissedRuns } from '../scheduler/catch-up.js';
 import { runScan } from '../scheduler/run-scan.js';
-import { startScheduler } from '../scheduler/scheduler.js';
-import { openApp, scanDeps } from './app.js';
+import { explainAbort } from '../scheduler/scan-abort.js';
+import { startScheduler, type ScheduleEntry, type Scheduler } from '../scheduler/scheduler.js';
+import type { ScanTrigger } from '../store/scan-repository.js';
+import type { Logger } from 'pino';
+import { createRetention } from '../store/retention.js';
+import { openApp, scanDeps, type App } from './app.js';
 import { scanAttestations } from './attestations.js';
 import { renderTable } from './render.js';
 import type { CommandIo } from './scan.command.js';
-import { STALE_REASON, staleBefore } from './scan.command.js';
+import { leaseDeps, ORPHANED_REASON } from './scan-lease.js';
 import { configuredTarget, demoTarget, type TenantTarget } from './tenant-targets.js';
 
 export interface StartCommandOptions {
   config?: string;
+  /** How long a running scan may go on after Ctrl-C or SIGTERM (default: the scheduler's 30 s). */
+  shutdownGraceMs?: number;
+}
+
+async function pruneAfterScan(app: App, log: Logger): Promise<void> {
+  try {
+    const result = await createRetention(app.db.prisma).prune({ policy: app.config.retention, now: new Date() });
+    log.info({ deletedScans: result.deletedScans, deletedEvidence: result.deletedEvidence }, 'retention applied');
+  } catch (error) {
+    log.error({ err: error }, 'the retention policy could not be applied; scans are kept until the next night');
+  }
 }
 
 export async function startCommand(options: StartCommandOptions, io: CommandIo): Promise<number> {
   const app = await openApp({ cwd: io.cwd, env: io.env, logToTerminal: Boolean(io.stderr.isTTY), defaultLogLevel: 'info', ...(options.config ? { configPath: options.config } : {}) });
   const log = app.log.child({ component: 'service' });
   const targets = new Map<string, TenantTarget>();
+  let scheduler: Scheduler | undefined;
+  let delivery: AlertDelivery | undefined;
+  let cancelRetries = (): void => undefined;
   try {
-    const aborted = await app.store.abortStaleScans(staleBefore(app.db.kind), STALE_REASON);
-    if (aborted > 0) log.warn({ aborted }, 'marked scans left running by a stopped process as aborted');
+    // Channels first: a secret that cannot be read refuses to start, before any scan.
+    delivery = await startAlertDelivery(app, app.log.child({ component: 'alerts' }), io.signal, { env: io.env });
+    if (delivery.channels.length > 0) log.info({ channels: delivery.channels }, 'alert delivery started');
+    const orphaned = await app.store.abortOrphanedScans(new Date(), ORPHANED_REASON);
+    if (orphaned > 0) log.warn({ aborted: orphaned }, 'marked scans left running by a stopped process as aborted');
     const demo = app.config.tenants.length === 0;
     if (demo) {
       const target = await demoTarget(app.config, log);
@@ -35,48 +60,67 @@ export async function startCommand(options: StartCommandOptions, io: CommandIo):
     }
     for (const target of targets.values()) await app.store.upsertTenant(target.tenant);
     log.info({ database: app.db.location, tenants: [...targets.keys()], ruleSetVersion: app.ruleSet.version }, 'ppmat started');
-
-    const areaNames = new Map(app.ruleSet.areas.map((a) => [a.id, a.name]));
-    const scanTenant = async (tenantId: string, trigger: 'startup' | 'schedule', print: boolean) => {
-      const target = targets.get(tenantId)!;
-      // No progress line here: the service logs each step, and the two would interleave.
-      const outcome = await runScan(scanDeps(app, target, io.signal), { tenantId, attestations: await scanAttestations(app, target) }, trigger);
-      if (print) {
-        const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
-        io.stdout.write(`${renderTable(outcome, { tenantName: target.tenant.displayName, color, areaNames })}\n`);
-      }
-      return outcome;
-    };
-
-    // The first scan at once: the demo always (so a new user sees levels within a minute),
-    // a configured tenant when it has never been scanned.
-    for (const target of targets.values()) {
-      if (io.signal.aborted) break;
-      const never = (await app.store.listScans(target.tenant.id, 1)).length === 0;
-      if (demo || never) {
-        try {
-          await scanTenant(target.tenant.id, 'startup', true);
-        } catch (error) {
-          if (io.signal.aborted) break;
-          log.error({ err: error, tenantId: target.tenant.id }, 'the first scan failed; the schedule goes on');
-        }
-      }
-    }
     if (io.signal.aborted) return 0;
 
-    const scheduler = startScheduler(
-      [...targets.values()].map((t) => ({ tenantId: t.tenant.id, cron: t.tenant.schedule, timezone: t.tenant.timezone })),
-      (tenantId) => scanTenant(tenantId, 'schedule', false),
+    const areaNames = new Map(app.ruleSet.areas.map((a) => [a.id, a.name]));
+    const entries: ScheduleEntry[] = [...targets.values()].map((t) => ({ tenantId: t.tenant.id, cron: t.tenant.schedule, timezone: t.tenant.timezone }));
+    const running = startScheduler({
+      entries,
+      lease: leaseDeps(app, io, app.log.child({ component: 'lease' })),
       log,
+      ...(options.shutdownGraceMs !== undefined ? { graceMs: options.shutdownGraceMs } : {}),
+      scan: async (tenantId: string, trigger: ScanTrigger, context) => {
+        const target = targets.get(tenantId)!;
+        // We hold the lease now: a scan of this tenant still `running` is a dead process's.
+        await app.store.abortOrphanedScans(new Date(), ORPHANED_REASON);
+        // No progress line here: the service logs each step, and the two would interleave.
+        let outcome;
+        try {
+          outcome = await runScan({ ...scanDeps(app, target, context.signal), onStarted: context.attach }, { tenantId, displayName: target.tenant.displayName, attestations: await scanAttestations(app, target) }, trigger);
+        } catch (error) {
+          throw explainAbort(error, context.signal);
+        }
+        // After each nightly scan, the retention policy (cheap when there is nothing to delete).
+        if (trigger === 'schedule') await pruneAfterScan(app, log);
+        if (trigger === 'startup') {
+          const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
+          io.stdout.write(`${renderTable(outcome, { tenantName: target.tenant.displayName, color, areaNames })}\n`);
+        }
+        return outcome;
+      },
+    });
+    scheduler = running;
+    // Ctrl-C or SIGTERM from here on: stop the schedule, give a running scan its grace period.
+    const stopped = new Promise<void>((resolve) => {
+      const stop = () => {
+        log.info('stopping');
+        cancelRetries();
+        resolve(running.stop());
+      };
+      if (io.signal.aborted) stop();
+      else io.signal.addEventListener('abort', stop, { once: true });
+    });
+
+    // The demo always (so a new user sees levels within a minute); a configured tenant when
+    // it missed its last scheduled run (or was never scanned).
+    const catchUp = await catchUpMissedRuns(
+      { scheduler: running, lastScanStart: (tenantId) => app.store.lastScanStart(tenantId), clock: () => new Date(), log, signal: io.signal },
+      entries.map((entry) => ({ ...entry, always: demo })),
     );
-    for (const { tenantId, next } of scheduler.nextRuns()) {
-      io.stdout.write(`Next scan of ${targets.get(tenantId)!.tenant.displayName}: ${next?.toISOString() ?? 'never'} (${targets.get(tenantId)!.tenant.schedule}, ${targets.get(tenantId)!.tenant.timezone}). Press Ctrl-C to stop.\n`);
+    cancelRetries = () => catchUp.cancel();
+    if (io.signal.aborted) cancelRetries();
+    else {
+      for (const { tenantId, next } of running.nextRuns()) {
+        const tenant = targets.get(tenantId)!.tenant;
+        io.stdout.write(`Next scan of ${tenant.displayName}: ${next?.toISOString() ?? 'never'} (${tenant.schedule}, ${tenant.timezone}). Press Ctrl-C to stop.\n`);
+      }
     }
-    await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));
-    log.info('stopping: waiting for a running scan to end');
-    await scheduler.stop();
+    await stopped;
     return 0;
   } finally {
+    cancelRetries();
+    await scheduler?.stop();
+    await delivery?.stop();
     for (const target of targets.values()) await target.close().catch(() => undefined);
     await app.close();
     log.info('stopped');

@@ -3,6 +3,8 @@
  * Secrets are never inline: a client secret comes from an environment variable or a file.
  */
 import { z } from 'zod';
+import { channelsConfigSchema } from '../alerts/channels/channel-config.js';
+import { retentionSchema } from '../history/retention-policy.js';
 import { AREAS } from '../scoring/types.js';
 import { validate as isValidCron } from 'node-cron';
 
@@ -95,10 +97,9 @@ export const inventorySchema = z.strictObject({
   lookUpOwners: z.boolean().default(true),
   /** Owners found existing are looked up again after this many days. */
   ownerRecheckDays: z.number().min(0).default(7),
-  /** Shared with more users and groups than this is overshared. */
-  oversharedThreshold: z.int().min(0).default(100),
-  /** Not modified for more than this many days is unused. */
-  unusedDays: z.int().min(1).default(180),
+  /** Moved: thresholds are check parameters now (`rules.parameters`), so every check reads them the same way. */
+  oversharedThreshold: z.never({ error: "moved: set rules.parameters: { governance.no-overshared-apps: { maxPrincipals: N } } (or the tenant's rules.parameters)" }).optional(),
+  unusedDays: z.never({ error: "moved: set rules.parameters: { governance.unused-resources: { unusedDays: N } } (or the tenant's rules.parameters)" }).optional(),
 });
 export type InventoryConfig = z.infer<typeof inventorySchema>;
 
@@ -117,6 +118,12 @@ export const targetsSchema = z
   .default([])
   .refine((targets) => new Set(targets.map((t) => t.area)).size === targets.length, { message: 'give at most one target per area' });
 
+/** Overrides of check parameters: check id -> parameter -> value (validated against the checks at start). */
+const parameterOverridesSchema = z.record(z.string().min(1), z.record(z.string().min(1), z.unknown())).default({});
+
+/** The share of a level's statements that must be met for the level to count (1: every statement, the model's reading). */
+const thresholdSchema = z.number().gt(0, 'must be above 0').max(1, 'must be at most 1 (every statement)');
+
 export const tenantSchema = z.strictObject({
   id: guidOrDomain,
   displayName: z.string().min(1).optional(),
@@ -132,6 +139,10 @@ export const tenantSchema = z.strictObject({
   attestations: z.array(attestationSchema).default([]),
   inventory: inventorySchema.prefault({}),
   targets: targetsSchema,
+  /** This tenant's check parameters, over the global `rules.parameters`. */
+  rules: z.strictObject({ parameters: parameterOverridesSchema }).prefault({}),
+  /** This tenant's level threshold, over the global `scoring.threshold`. */
+  scoring: z.strictObject({ threshold: thresholdSchema.optional() }).prefault({}),
 });
 export type TenantConfig = z.infer<typeof tenantSchema>;
 
@@ -148,6 +159,30 @@ export const configSchema = z.strictObject({
     .default({ level: 'info', format: 'auto' }),
   /** Folder with model/ and checks/ (default: the rules shipped with ppmat). */
   rulesDir: z.string().min(1).optional(),
+  rules: z
+    .strictObject({
+      /** The organization's own rule packs: folders with checks/ and/or model/, added to the rule set. */
+      packs: z.array(z.string().min(1)).default([]),
+      /** Check parameters for every tenant (and the demo): check id -> parameter -> value. */
+      parameters: parameterOverridesSchema,
+    })
+    .prefault({}),
+  scoring: z.strictObject({ threshold: thresholdSchema.default(1) }).prefault({}),
+  /** How long scans are kept: all of them for `weeklyAfterDays`, then one a week, none after `keepDays`. */
+  retention: retentionSchema,
+  /** Regressions and degraded scans, and where their messages go. */
+  alerts: z
+    .strictObject({
+      /** Teams (Workflows webhook), Slack, generic webhook, e-mail; each with a severity and tenant filter. */
+      channels: channelsConfigSchema.default([]),
+      /** An alert still open is reminded after this many hours (0: never). */
+      reminderHours: z.number().min(0).default(24),
+      /** Consecutive partial or failed scans of a tenant before "scans are degraded" is raised. */
+      degradedAfter: z.int().min(1).default(3),
+      /** The dashboard's address, for links in messages (e.g. https://ppmat.contoso.com). */
+      publicUrl: z.url().optional(),
+    })
+    .prefault({}),
   http: z
     .strictObject({
       timeoutMs: z.number().int().positive().default(30_000),

@@ -22,6 +22,8 @@ export const EXIT = {
   config: 4,
   /** The database could not be opened or migrated. */
   database: 5,
+  /** Another process is scanning the tenant (it holds the tenant's lease): nothing was done. */
+  busy: 6,
   /** Interrupted (Ctrl-C) before the scan finished. */
   interrupted: 130,
   unexpected: 1,
@@ -57,6 +59,8 @@ export const ERRORS = {
   PPMAT_E_DB_CONNECT: { summary: 'The database could not be opened.', exitCode: EXIT.database, httpStatus: 503 },
   PPMAT_E_DB_MIGRATION: { summary: 'A database migration failed or does not match what was applied before.', exitCode: EXIT.database, httpStatus: 503 },
   PPMAT_E_SCAN_FAILED: { summary: 'The scan failed.', exitCode: EXIT.scanFailed, httpStatus: 500 },
+  PPMAT_E_TENANT_BUSY: { summary: 'Another process is scanning the tenant; try again when its scan ends.', exitCode: EXIT.busy, httpStatus: 409 },
+  PPMAT_E_SCAN_UNKNOWN: { summary: 'No stored scan has that id, or it is a scan of another tenant.', exitCode: EXIT.config, httpStatus: 404 },
   PPMAT_E_SIMULATOR: { summary: 'The demo tenant simulator could not start.', exitCode: EXIT.unexpected, httpStatus: 500 },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -14,7 +14,13 @@ import type { CollectorRunRecord, SavedScan, ScanRepository, ScanStatus, ScanTri
 import { collectAll, type CollectProgressEvent } from './collect.js';
 import { evaluateSnapshot, type Judgement } from './evaluate-snapshot.js';
 import { createPartitionWriter } from './partition-writer.js';
-import { createInventoryAccumulator, DEFAULT_INVENTORY_FACT_OPTIONS, type InventoryFactOptions } from '../facts/index.js';
+import { abortReason } from './scan-abort.js';
+import { createInventoryAccumulator } from '../facts/index.js';
+import { adoptionOf } from '../history/adoption.js';
+import type { AlertPlan } from '../alerts/alert-plan.js';
+import { planScanAlerts, type ScanAlertDeps, type ScanForAlerts } from '../alerts/scan-alerts.js';
+import { effectiveRuleSetVersion, type ResolvedParameters } from '../rules/parameters.js';
+import type { ScoringOptions } from '../scoring/score-areas.js';
 import { INVENTORY_PARTITION_PREFIX, OWNERS_PARTITION_KEY, type EnvironmentInventory, type OwnerDirectory } from '../evidence/inventory.schemas.js';
 
 export interface ScanDeps {
@@ -28,14 +34,22 @@ export interface ScanDeps {
   log: Logger;
   signal?: AbortSignal;
   onProgress?: (event: ScanProgressEvent) => void;
-  /** Thresholds of the inventory fact (overshared, unused); defaults when absent. */
-  inventoryFacts?: Partial<Omit<InventoryFactOptions, 'now'>>;
+  /** Called once the scan is stored as running, with its id (the scheduler records it on the tenant's lease). */
+  onStarted?: (scanId: number) => Promise<void> | void;
+  /** The values each check's parameters take for this tenant; the checks' defaults when absent. */
+  parameters?: ResolvedParameters;
+  /** How levels are reached (the share of a level's statements that must be met); every statement when absent. */
+  scoring?: ScoringOptions;
+  /** Regression detection and alerts; no alerts when absent. */
+  alerts?: ScanAlertDeps;
 }
 
 export type ScanProgressEvent = CollectProgressEvent | { type: 'stage'; stage: 'evaluating' | 'storing' };
 
 export interface ScanTarget {
   tenantId: string;
+  /** How alerts name the tenant; the id when absent. */
+  displayName?: string;
   attestations: Attestation[];
 }
 
@@ -51,12 +65,15 @@ export interface ScanOutcome extends Judgement {
 
 export async function runScan(deps: ScanDeps, target: ScanTarget, trigger: ScanTrigger): Promise<ScanOutcome> {
   const log = deps.log.child({ tenantId: target.tenantId });
+  const tenant = { id: target.tenantId, displayName: target.displayName ?? target.tenantId };
   const started = performance.now();
   const startedAt = deps.clock();
-  const scanId = await deps.store.startScan({ tenantId: target.tenantId, trigger, ruleSetVersion: deps.ruleSet.version, startedAt });
-  log.info({ scanId, trigger, ruleSetVersion: deps.ruleSet.version }, 'scan started');
+  // Overridden parameters judge differently from the same files: the recorded version says so.
+  const ruleSetVersion = deps.parameters ? effectiveRuleSetVersion(deps.ruleSet, deps.parameters) : deps.ruleSet.version;
+  const scanId = await deps.store.startScan({ tenantId: target.tenantId, trigger, ruleSetVersion, startedAt });
+  log.info({ scanId, trigger, ruleSetVersion }, 'scan started');
   // The inventory is folded into its fact as each document is stored, never held whole.
-  const inventory = createInventoryAccumulator({ ...DEFAULT_INVENTORY_FACT_OPTIONS, ...deps.inventoryFacts, now: startedAt });
+  const inventory = createInventoryAccumulator({ now: startedAt });
   const partitions = createPartitionWriter({
     store: deps.store,
     scanId,
@@ -69,6 +86,7 @@ export async function runScan(deps: ScanDeps, target: ScanTarget, trigger: ScanT
     },
   });
   try {
+    await deps.onStarted?.(scanId);
     const collected = await collectAll(
       {
         collectors: deps.collectors,
@@ -89,11 +107,25 @@ export async function runScan(deps: ScanDeps, target: ScanTarget, trigger: ScanT
       evidence: Object.fromEntries(collected.evidence.map((item) => [item.key, item])),
     };
     deps.onProgress?.({ type: 'stage', stage: 'evaluating' });
-    const judgement = evaluateSnapshot(deps.ruleSet, snapshot, target.attestations, deps.clock(), { inventory: inventory.result() });
+    const inventoryFact = inventory.result();
+    const judgement = evaluateSnapshot(deps.ruleSet, snapshot, target.attestations, deps.clock(), {
+      streamed: { inventory: inventoryFact },
+      ...(deps.parameters ? { parameters: deps.parameters } : {}),
+      ...(deps.scoring ? { scoring: deps.scoring } : {}),
+    });
     const status = scanStatus(collected.evidence);
     const missing = collected.evidence.filter((e) => e.status !== 'ok');
     const error = missing.length > 0 ? missing.map((e) => `${e.key}: ${e.reason ?? e.status}`).join('; ') : undefined;
     deps.signal?.throwIfAborted();
+    const finishedAt = deps.clock();
+    const alertPlan = await planAlerts(deps, log, {
+      tenant,
+      scanId,
+      now: finishedAt,
+      status,
+      judged: { scanId, ruleSetVersion, ...judgement, snapshot },
+      reason: error,
+    });
     deps.onProgress?.({ type: 'stage', stage: 'storing' });
     const saved = await deps.store.saveResults(scanId, {
       status,
@@ -103,6 +135,8 @@ export async function runScan(deps: ScanDeps, target: ScanTarget, trigger: ScanT
       ...judgement,
       ...(error ? { error } : {}),
       partitions: partitions.counts,
+      adoption: adoptionOf(snapshot, inventoryFact),
+      ...(alertPlan ? { alerts: { tenantId: target.tenantId, plan: alertPlan, now: finishedAt } } : {}),
     });
     const durationMs = Math.round(performance.now() - started);
     log.info(
@@ -122,10 +156,30 @@ export async function runScan(deps: ScanDeps, target: ScanTarget, trigger: ScanT
     const aborted = deps.signal?.aborted === true;
     const message = error instanceof Error ? error.message : String(error);
     await deps.store
-      .endScan(scanId, aborted ? 'aborted' : 'failed', aborted ? 'interrupted before the scan finished' : message, deps.clock())
+      .endScan(scanId, aborted ? 'aborted' : 'failed', aborted ? abortReason(deps.signal) : message, deps.clock())
       .catch((endError: unknown) => log.error({ err: endError, scanId }, 'could not mark the scan as ended'));
+    // A failed scan counts toward "scans are degraded"; an aborted one (a stop) does not.
+    if (!aborted && deps.alerts) {
+      const now = deps.clock();
+      const plan = await planAlerts(deps, log, { tenant, scanId, now, status: 'failed', judged: null, reason: message });
+      if (plan) await deps.alerts.alertStore.savePlan(target.tenantId, scanId, plan, now).catch((alertError: unknown) => log.error({ err: alertError, scanId }, 'could not store the alerts of a failed scan'));
+    }
     log.error({ scanId, err: aborted ? undefined : error }, aborted ? 'scan aborted' : 'scan failed');
     throw error;
+  }
+}
+
+/**
+ * The scan's alert plan, or undefined without alert deps. A failure to plan (the store could
+ * not be read) is logged and leaves this scan without alerts rather than losing its results.
+ */
+async function planAlerts(deps: ScanDeps, log: Logger, scan: ScanForAlerts): Promise<AlertPlan | undefined> {
+  if (!deps.alerts) return undefined;
+  try {
+    return await planScanAlerts(deps.alerts, scan);
+  } catch (error) {
+    log.error({ err: error, scanId: scan.scanId }, 'could not plan the alerts of this scan; its results are stored without them');
+    return undefined;
   }
 }
 

@@ -63,6 +63,11 @@ export interface SimulatorOptions {
   forbidden?: EndpointFamily[];
   /** Milliseconds clock of the throttle (default `performance.now`), for tests. */
   clock?: () => number;
+  /**
+   * Changes the built tenant before it is served, for a posture the profiles do not have
+   * (e.g. one DLP policy deleted): a night in a test's sequence of postures.
+   */
+  adjust?: (model: TenantModel) => void;
 }
 
 /** Request accounting of a running simulator. */
@@ -119,6 +124,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     ...(options.asOf === undefined ? {} : { asOf: options.asOf }),
     ...(options.tenantId ? { tenantId: options.tenantId } : {}),
   });
+  options.adjust?.(model);
   const pageSizes = resolvePageSizes(size, options.pageSize, options.inventoryPageSize);
   const host = options.host ?? '127.0.0.1';
   const faultsLeft = new Map<EndpointFamily, number>();

@@ -36,7 +36,8 @@ export async function lockDataDir(dataDir: string, pid = process.pid): Promise<D
   throw new PpmatError('PPMAT_E_DB_CONNECT', `could not take the lock file ${file}.`, { where: dataDir });
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process of this machine runs under `pid` (EPERM: it runs, as another user). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

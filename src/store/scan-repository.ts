@@ -9,6 +9,9 @@ import { insertPartitions } from './partition-sql.js';
 import type { EvidenceItem } from '../evidence/snapshot.js';
 import type { HttpStats } from '../http/types.js';
 import { canonicalDocument, type CanonicalDocument } from '../evidence/content-hash.js';
+import type { AlertPlan } from '../alerts/alert-plan.js';
+import type { Adoption } from '../history/adoption.js';
+import { writeAlertPlan } from './alert-store.js';
 import type { CheckResult } from '../rules/types.js';
 import type { AreaScore, CapabilityResult } from '../scoring/types.js';
 
@@ -45,6 +48,10 @@ export interface ScanResults {
   error?: string;
   /** Partition documents the scan stored while it collected (see {@link ScanRepository.putPartitions}). */
   partitions?: { stored: number; new: number };
+  /** Adoption counts, for trends (src/history/adoption.ts). */
+  adoption?: Adoption;
+  /** The alerts this scan opens, reminds and resolves, written in the same transaction (the outbox). */
+  alerts?: { tenantId: string; plan: AlertPlan; now: Date };
 }
 
 /** A partition document of a running scan (e.g. one environment's inventory), already canonicalized. */
@@ -85,8 +92,15 @@ export interface ScanRepository {
   saveResults(scanId: number, results: ScanResults): Promise<SavedScan>;
   /** Ends a scan without results (failed or aborted), with the reason. */
   endScan(scanId: number, status: 'failed' | 'aborted', error: string, finishedAt: Date): Promise<void>;
-  /** Marks scans still `running` that started before `startedBefore` as aborted: they died with their process. */
-  abortStaleScans(startedBefore: Date, reason: string): Promise<number>;
+  /**
+   * Marks as aborted, with `reason`, every scan still `running` that no live lease covers: its
+   * process died (or lost the tenant). A running scan is covered when its tenant's lease has not
+   * expired at `now` and is for that scan (or, not yet attached to one, was taken before the scan
+   * started). Safe to call at any time: a scan another live process is running is left alone.
+   */
+  abortOrphanedScans(now: Date, reason: string): Promise<number>;
+  /** When the tenant's last scan that is no longer running started; null when there is none. */
+  lastScanStart(tenantId: string): Promise<Date | null>;
   listScans(tenantId: string, limit?: number): Promise<ScanListItem[]>;
   /**
    * Stores documents of a running scan at once (content-addressed; a document seen before
@@ -175,8 +189,10 @@ export function createScanRepository(prisma: PrismaClient, options: ScanReposito
             evidenceNew: evidenceNew + (results.partitions?.new ?? 0),
             requests: results.collectorRuns.reduce((sum, run) => sum + run.requests, 0),
             error: results.error ?? null,
+            ...(results.adoption ? { adoption: results.adoption as unknown as Prisma.InputJsonValue } : {}),
           },
         });
+        if (results.alerts) await writeAlertPlan(tx, results.alerts.tenantId, scanId, results.alerts.plan, results.alerts.now);
         return {
           scanId,
           evidenceCount: results.evidence.filter((e) => e.status === 'ok').length + (results.partitions?.stored ?? 0),
@@ -189,12 +205,24 @@ export function createScanRepository(prisma: PrismaClient, options: ScanReposito
       await prisma.scan.updateMany({ where: { id: scanId, status: 'running' }, data: { status, error, finishedAt } });
     },
 
-    async abortStaleScans(startedBefore, reason) {
-      const { count } = await prisma.scan.updateMany({
-        where: { status: 'running', startedAt: { lt: startedBefore } },
-        data: { status: 'aborted', error: reason, finishedAt: new Date() },
+    async abortOrphanedScans(now, reason) {
+      // One statement, so a lease taken meanwhile is either seen (and its scan kept) or its scan
+      // is not yet visible either. Scan and lease are not related in the schema: raw SQL.
+      return prisma.$executeRaw`
+        UPDATE "scan" SET "status" = 'aborted', "error" = ${reason}, "finished_at" = ${now}::timestamptz
+        WHERE "status" = 'running' AND NOT EXISTS (
+          SELECT 1 FROM "scan_lease" AS l
+          WHERE l."tenant_id" = "scan"."tenant_id" AND l."expires_at" >= ${now}::timestamptz
+            AND (l."scan_id" = "scan"."id" OR (l."scan_id" IS NULL AND l."acquired_at" <= "scan"."started_at")))`;
+    },
+
+    async lastScanStart(tenantId) {
+      const scan = await prisma.scan.findFirst({
+        where: { tenantId, status: { not: 'running' } },
+        orderBy: { startedAt: 'desc' },
+        select: { startedAt: true },
       });
-      return count;
+      return scan?.startedAt ?? null;
     },
 
     async listScans(tenantId, limit = 20) {

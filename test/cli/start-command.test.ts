@@ -2,6 +2,8 @@
  * `ppmat start` as a user runs it (a child process): scans the demo tenant at once,
  * prints its levels, keeps running on its schedule, and exits 0 on Ctrl-C — also through
  * `npm start`, where one Ctrl-C reaches ppmat twice (from the terminal and from npm).
+ * SIGTERM during a scan lets it finish within the grace period, else ends it `aborted`; a
+ * tenant whose lease another process holds is not scanned.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { demoTenantId } from '../../src/simulator/tenant-model.js';
 import { openDatabase } from '../../src/store/database.js';
 import { PACKAGE_ROOT } from '../../src/store/paths.js';
 import { createEmptyServerDatabase } from '../support/test-database.js';
@@ -56,14 +59,55 @@ async function startThenCtrlC(command: string, args: string[], cwd: string, env:
   }
 }
 
-async function storedScans(dataDir: string) {
+/**
+ * Runs the command in its own process group until `ready` holds for its output, then sends
+ * `signal` to the group; its exit code and output.
+ */
+async function runUntil(command: string, args: string[], env: NodeJS.ProcessEnv, ready: (out: { stdout: string; stderr: string }) => boolean, signal: NodeJS.Signals) {
+  const child = spawn(command, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const out = { stdout: '', stderr: '' };
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`not ready within 60 s; stderr:\n${out.stderr}`)), 60_000);
+      const check = () => {
+        if (!ready(out)) return;
+        clearTimeout(timer);
+        resolve();
+      };
+      child.stdout.on('data', (d: Buffer) => ((out.stdout += d.toString()), check()));
+      child.stderr.on('data', (d: Buffer) => ((out.stderr += d.toString()), check()));
+      child.on('exit', () => reject(new Error(`exited early; stderr:\n${out.stderr}`)));
+    });
+    process.kill(-child.pid!, signal);
+    const code = await exited;
+    return { code, ...out };
+  } finally {
+    if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
+  }
+}
+
+async function withDatabase<T>(dataDir: string, use: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
   const db = await openDatabase({ dataDir, log: pino({ level: 'silent' }), ...(server ? { databaseUrl: server.url } : {}) });
   try {
-    return (await db.prisma.scan.findMany()).map((s) => [s.trigger, s.status]);
+    return await use(db);
   } finally {
     await db.close();
   }
 }
+
+async function storedScans(dataDir: string) {
+  return withDatabase(dataDir, async (db) => (await db.prisma.scan.findMany()).map((s) => [s.trigger, s.status]));
+}
+
+function serviceEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PPMAT_DATA_DIR: path.join(dir, 'data'), PPMAT_LOG_LEVEL: 'info', ...(server ? { DATABASE_URL: server.url } : {}) };
+  delete env.PPMAT_CONFIG;
+  return env;
+}
+
+const scanStarted = ({ stderr }: { stderr: string }) => stderr.includes('"msg":"scan started"');
+const ppmat = path.join(PACKAGE_ROOT, 'bin', 'ppmat.js');
 
 describe('ppmat start', () => {
   it('prints the demo levels, keeps running, and exits 0 on Ctrl-C with the scan stored', async () => {
@@ -85,5 +129,41 @@ describe('ppmat start', () => {
     const run = await startThenCtrlC(npm, ['start', '--silent'], PACKAGE_ROOT, env);
     expect(run.code).toBe(0);
     expect(run.stderr()).not.toMatch(/again, exiting now/);
+  });
+
+  it('on SIGTERM during a scan, lets it finish within the grace period, then exits 0', async () => {
+    const env = serviceEnv();
+    const run = await runUntil(process.execPath, [ppmat, 'start'], env, scanStarted, 'SIGTERM');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Security\s+200\s+/);
+    expect(await storedScans(env.PPMAT_DATA_DIR!)).toEqual([['startup', 'succeeded']]);
+    expect(await withDatabase(env.PPMAT_DATA_DIR!, (db) => db.prisma.scanLease.count())).toBe(0);
+  });
+
+  it('on SIGTERM during a scan, ends it aborted once the grace period is over, releases the lease and exits 0', async () => {
+    const env = serviceEnv();
+    const run = await runUntil(process.execPath, [path.join(PACKAGE_ROOT, 'test', 'support', 'start-child.mjs'), '0'], env, scanStarted, 'SIGTERM');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/"msg":"the grace period is over: aborting the running scans"/);
+    expect(run.stderr).toMatch(/"msg":"stopped"/);
+    const scans = await withDatabase(env.PPMAT_DATA_DIR!, (db) => db.prisma.scan.findMany());
+    expect(scans).toMatchObject([{ trigger: 'startup', status: 'aborted', error: 'the service stopped, and the scan did not finish within the 0 s grace period' }]);
+    expect(await withDatabase(env.PPMAT_DATA_DIR!, (db) => db.prisma.scanLease.count())).toBe(0);
+  });
+
+  it('does not scan a tenant another process holds, says who holds it, and keeps running', async () => {
+    const env = serviceEnv();
+    const tenantId = demoTenantId(42);
+    const since = new Date();
+    await withDatabase(env.PPMAT_DATA_DIR!, (db) =>
+      db.prisma.scanLease.create({ data: { tenantId, holder: 'host-1:4242:ab12cd34', acquiredAt: since, expiresAt: new Date(since.getTime() + 3_600_000) } }),
+    );
+    const run = await runUntil(process.execPath, [ppmat, 'start'], env, ({ stdout }) => stdout.includes('Press Ctrl-C to stop.'), 'SIGINT');
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toMatch(/Security\s+200\s+/);
+    const skipped = run.stderr.split('\n').find((line) => line.includes('another process is scanning the tenant'));
+    expect(JSON.parse(skipped!)).toMatchObject({ level: 30, tenantId, trigger: 'startup', holder: 'host-1:4242:ab12cd34', since: since.toISOString() });
+    expect(await storedScans(env.PPMAT_DATA_DIR!)).toEqual([]);
+    expect(await withDatabase(env.PPMAT_DATA_DIR!, (db) => db.prisma.scanLease.findMany())).toMatchObject([{ tenantId, holder: 'host-1:4242:ab12cd34' }]);
   });
 });

@@ -100,7 +100,7 @@ describe('scan repository', () => {
     expect(await db.prisma.checkResult.count({ where: { scanId } })).toBe(0);
     expect(await db.prisma.scanEvidence.count({ where: { scanId } })).toBe(0);
     expect((await db.prisma.scan.findUniqueOrThrow({ where: { id: scanId } })).status).toBe('running');
-    const aborted = await store.abortStaleScans(new Date(Date.now() + 1000), 'the process stopped');
+    const aborted = await store.abortOrphanedScans(new Date(), 'the process stopped');
     expect(aborted).toBeGreaterThanOrEqual(1);
     expect(await db.prisma.scan.findUniqueOrThrow({ where: { id: scanId } })).toMatchObject({ status: 'aborted', error: 'the process stopped' });
   });

@@ -3,6 +3,7 @@
  * collectors, HTTP client, rule set and a test database.
  */
 import pino from 'pino';
+import type { ScanAlertDeps } from '../../src/alerts/scan-alerts.js';
 import { resolveEndpoints } from '../../src/auth/clouds.js';
 import { StaticTokenCredential } from '../../src/auth/credentials.js';
 import { createCollectors } from '../../src/collectors/index.js';
@@ -29,7 +30,7 @@ export interface RigScan {
 export async function scanSimulator(
   db: TestDatabase,
   simulatorOptions: SimulatorOptions = {},
-  options: { signal?: AbortSignal; abortAfterCollect?: AbortController } = {},
+  options: { signal?: AbortSignal; abortAfterCollect?: AbortController; alerts?: ScanAlertDeps } = {},
 ): Promise<RigScan> {
   const simulator = await startSimulator(simulatorOptions);
   const log = pino({ level: 'silent' });
@@ -65,11 +66,12 @@ export async function scanSimulator(
         clock: () => new Date(),
         log,
         ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.alerts ? { alerts: options.alerts } : {}),
         ...(options.abortAfterCollect
           ? { onProgress: (e) => (e.type === 'stage' && e.stage === 'evaluating' ? options.abortAfterCollect!.abort() : undefined) }
           : {}),
       },
-      { tenantId: simulator.tenantId, attestations: demoAttestations(simulatorOptions.profile ?? 'defined', new Date()) },
+      { tenantId: simulator.tenantId, displayName: 'Test tenant', attestations: demoAttestations(simulatorOptions.profile ?? 'defined', new Date()) },
       'manual',
     );
     return { outcome, simulatorRequests: simulator.requests() };

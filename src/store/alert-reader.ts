@@ -1,0 +1,89 @@
+/**
+ * Alerts read back with the delivery state of each of their messages, for `ppmat alerts`
+ * (and later the API). Read only: alerts are written by the scan's results transaction and
+ * messages change through the outbox repository.
+ */
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { MessageStatus } from './outbox-repository.js';
+
+export type AlertStatusFilter = 'open' | 'resolved' | 'all';
+
+/** Where one message of an alert stands. */
+export interface AlertMessageState {
+  id: number;
+  channel: string;
+  kind: string;
+  status: MessageStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  lockedUntil: Date | null;
+  deliveredAt: Date | null;
+  lastError: string | null;
+  createdAt: Date;
+}
+
+export interface AlertView {
+  id: number;
+  tenantId: string;
+  tenantName: string;
+  key: string;
+  kind: string;
+  severity: 'info' | 'warning' | 'critical';
+  status: 'open' | 'resolved';
+  title: string;
+  summary: string;
+  openedAt: Date;
+  openedScanId: number;
+  lastScanId: number;
+  resolvedAt: Date | null;
+  resolvedScanId: number | null;
+  acknowledgedBy: string | null;
+  /** Oldest first. */
+  messages: AlertMessageState[];
+}
+
+export interface AlertListFilter {
+  status: AlertStatusFilter;
+  tenantId?: string;
+  /** The most recent ones first; default 100. */
+  limit?: number;
+}
+
+export interface AlertReader {
+  /** Alerts, most recently opened first, each with its messages. */
+  list(filter: AlertListFilter): Promise<AlertView[]>;
+}
+
+export function createAlertReader(prisma: PrismaClient): AlertReader {
+  return {
+    async list(filter) {
+      const rows = await prisma.alert.findMany({
+        where: { ...(filter.status === 'all' ? {} : { status: filter.status }), ...(filter.tenantId === undefined ? {} : { tenantId: filter.tenantId }) },
+        orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
+        take: filter.limit ?? 100,
+        include: {
+          tenant: { select: { displayName: true } },
+          messages: { orderBy: { id: 'asc' }, omit: { payload: true, alertId: true, idempotencyKey: true } },
+        },
+      });
+      return rows.map((row) => ({
+        id: row.id,
+        tenantId: row.tenantId,
+        tenantName: row.tenant.displayName,
+        key: row.key,
+        kind: row.kind,
+        severity: row.severity,
+        status: row.status,
+        title: row.title,
+        summary: row.summary,
+        openedAt: row.openedAt,
+        openedScanId: row.openedScanId,
+        lastScanId: row.lastScanId,
+        resolvedAt: row.resolvedAt,
+        resolvedScanId: row.resolvedScanId,
+        acknowledgedBy: row.acknowledgedBy,
+        messages: row.messages,
+      }));
+    },
+  };
+}
