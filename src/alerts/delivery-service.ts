@@ -16,7 +16,7 @@ export const DELIVERY_INTERVAL_MS = 30_000;
 
 /** The part of the service's App that delivery needs (src/cli/app.ts's App has it). */
 export interface AlertDeliveryApp {
-  config: { alerts: Pick<Config['alerts'], 'channels'> };
+  config: { alerts: Pick<Config['alerts'], 'channels' | 'claimSeconds'> };
   db: { prisma: PrismaClient };
 }
 
@@ -52,7 +52,7 @@ export async function startAlertDelivery(app: AlertDeliveryApp, log: Logger, sig
     ...(options.channelDeps ? { channelDeps: options.channelDeps } : {}),
   });
   const outbox = createOutboxRepository(app.db.prisma, { clock });
-  const dispatcher = createDispatcher({ outbox, channels, clock, log, ...options.dispatcher });
+  const dispatcher = createDispatcher({ outbox, channels, clock, log, lockMs: app.config.alerts.claimSeconds * 1000, ...options.dispatcher });
   const names = [...channels.keys()];
   const intervalMs = options.intervalMs ?? DELIVERY_INTERVAL_MS;
   let stopping: Promise<void> | undefined;

@@ -65,7 +65,7 @@ export async function alertsDeliverCommand(options: AlertsDeliverOptions, io: Co
     const clock = () => new Date();
     const channels = await buildChannels(app.config.alerts.channels, { env: io.env, clock, ...(channelDeps ? { channelDeps } : {}) });
     const outbox = createOutboxRepository(app.db.prisma, { clock });
-    const dispatcher = createDispatcher({ outbox, channels, clock, log: app.log.child({ component: 'alerts' }) });
+    const dispatcher = createDispatcher({ outbox, channels, clock, log: app.log.child({ component: 'alerts' }), lockMs: app.config.alerts.claimSeconds * 1000 });
     const total: DispatchReport = { claimed: 0, delivered: 0, retried: 0, failed: 0, unrecorded: 0, deliveries: [] as DeliveryReport[] };
     for (let batch = 0; batch < MAX_BATCHES; batch += 1) {
       const report = await dispatcher.runOnce();

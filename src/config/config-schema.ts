@@ -181,6 +181,11 @@ export const configSchema = z.strictObject({
       degradedAfter: z.int().min(1).default(3),
       /** The dashboard's address, for links in messages (e.g. https://ppmat.contoso.com). */
       publicUrl: z.url().optional(),
+      /**
+       * How long a dispatcher's claim on a message lasts: a process that dies while sending is
+       * replaced after this (and the receiver gets the same Idempotency-Key). Longer than a send.
+       */
+      claimSeconds: z.number().min(1).max(86_400).default(600),
     })
     .prefault({}),
   http: z

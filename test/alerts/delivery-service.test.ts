@@ -37,7 +37,7 @@ describe('startAlertDelivery', () => {
     const http = async (request: HttpPostRequest) => (posted.push(request), { kind: 'response' as const, status: 200, headers: {}, body: 'ok' });
     const controller = new AbortController();
     const { log, lines } = capture();
-    const delivery = await startAlertDelivery({ config: { alerts: { channels } }, db }, log, controller.signal, {
+    const delivery = await startAlertDelivery({ config: { alerts: { channels, claimSeconds: 600 } }, db }, log, controller.signal, {
       env: {},
       clock: () => new Date(clock.now()),
       intervalMs: 15_000,
@@ -61,7 +61,7 @@ describe('startAlertDelivery', () => {
   it('refuses to start when a channel secret cannot be read', async () => {
     const webhook = parseChannelsConfig([{ name: 'siem', type: 'webhook', url: 'https://siem.example/in', secret: 'env:PPMAT_MISSING_SECRET' }]);
     const { log } = capture();
-    await expect(startAlertDelivery({ config: { alerts: { channels: webhook } }, db }, log, new AbortController().signal, { env: {} })).rejects.toMatchObject({
+    await expect(startAlertDelivery({ config: { alerts: { channels: webhook, claimSeconds: 600 } }, db }, log, new AbortController().signal, { env: {} })).rejects.toMatchObject({
       code: 'PPMAT_E_CONFIG_INVALID',
       message: 'alert channel "siem": secret (env:PPMAT_MISSING_SECRET): the environment variable PPMAT_MISSING_SECRET is not set',
     });
@@ -72,7 +72,7 @@ describe('startAlertDelivery', () => {
     controller.abort();
     const clock = new FakeClock();
     const { log } = capture();
-    const delivery = await startAlertDelivery({ config: { alerts: { channels } }, db }, log, controller.signal, { env: {}, dispatcher: { sleep: clock.sleep } });
+    const delivery = await startAlertDelivery({ config: { alerts: { channels, claimSeconds: 600 } }, db }, log, controller.signal, { env: {}, dispatcher: { sleep: clock.sleep } });
     await delivery.stop();
     expect(clock.sleeps).toEqual([]);
   });
