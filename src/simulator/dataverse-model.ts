@@ -17,7 +17,7 @@ import type { MakerDirectory } from './makers.js';
 import { DAY_MS, itemTimes, slug } from './lazy-items.js';
 import { buildPipelines } from './pipelines-model.js';
 import { hashSeed, indexedGuid, rngAt } from './prng.js';
-import { BUSINESS_VALUE_TOOLKIT, COE_CORE, COE_NURTURE, type InventoryPosture } from './profiles.js';
+import { ALM_ACCELERATOR, BUSINESS_VALUE_TOOLKIT, COE_CORE, COE_GOVERNANCE, COE_INNOVATION_BACKLOG, COE_NURTURE, type InventoryPosture } from './profiles.js';
 import type { SimEnvironment } from './tenant-model.js';
 
 /** One Dataverse row: column name to value, as the Web API sends it. */
@@ -66,6 +66,9 @@ const SOLUTION_NAMES: Record<string, { friendlyname: string; version: string }> 
   [COE_CORE]: { friendlyname: 'Center of Excellence - Core Components', version: '4.50.6.0' },
   [COE_NURTURE]: { friendlyname: 'Center of Excellence - Nurture Components', version: '4.50.6.0' },
   [BUSINESS_VALUE_TOOLKIT]: { friendlyname: 'Business value', version: '1.2.0.0' },
+  [COE_GOVERNANCE]: { friendlyname: 'Center of Excellence - Governance Components', version: '4.50.6.0' },
+  [COE_INNOVATION_BACKLOG]: { friendlyname: 'Center of Excellence - Innovation Backlog', version: '4.50.6.0' },
+  [ALM_ACCELERATOR]: { friendlyname: 'ALM Accelerator for Power Platform', version: '4.0.0.0' },
 };
 const SYSTEM_SOLUTIONS = [
   { uniquename: 'System', friendlyname: 'System Solution', version: '9.2.24101.180', ismanaged: true },

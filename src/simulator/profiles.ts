@@ -85,6 +85,9 @@ export interface InventoryPosture {
 export const COE_CORE = 'CenterofExcellenceCoreComponents';
 export const COE_NURTURE = 'CenterofExcellenceNurtureComponents';
 export const BUSINESS_VALUE_TOOLKIT = 'business_value_core';
+export const COE_GOVERNANCE = 'CenterofExcellenceAuditComponents';
+export const COE_INNOVATION_BACKLOG = 'CenterofExcellenceInnovationBacklog';
+export const ALM_ACCELERATOR = 'CenterofExcellenceALMAccelerator';
 
 export const PROFILE_POSTURES: Readonly<Record<SimulatorProfile, ProfilePosture>> = {
   initial: {
@@ -196,7 +199,7 @@ export const PROFILE_POSTURES: Readonly<Record<SimulatorProfile, ProfilePosture>
       agentNoAuthShare: 0,
       powerPagesEnvironmentShare: 0.15,
       publicSiteShare: 0.2,
-      coeSolutions: [COE_CORE, COE_NURTURE, BUSINESS_VALUE_TOOLKIT],
+      coeSolutions: [COE_CORE, COE_NURTURE, BUSINESS_VALUE_TOOLKIT, COE_GOVERNANCE, COE_INNOVATION_BACKLOG, ALM_ACCELERATOR],
       pipelines: 'approved',
       audit: 'everywhere',
       ipFirewallOnProduction: true,

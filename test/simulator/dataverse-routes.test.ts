@@ -45,7 +45,9 @@ const SOLUTIONS_FILTER = [
 async function installed(sim: RunningSimulator): Promise<string[]> {
   const names: string[] = [];
   for (const env of dataverseEnvironments(sim)) {
-    const { status, body } = await get(`${api(sim, env.name)}/solutions?$select=uniquename,friendlyname,version,ismanaged,installedon&$filter=${encodeURIComponent(SOLUTIONS_FILTER)}`);
+    const { status, body } = await get(`${api(sim, env.name)}/solutions?$select=uniquename,friendlyname,version,ismanaged,installedon&$filter=${encodeURIComponent(SOLUTIONS_FILTER)}`, {
+      Prefer: 'odata.maxpagesize=50',
+    });
     expect(status).toBe(200);
     names.push(...(body['value'] as Json[]).map((s) => s['uniquename'] as string));
   }
@@ -109,8 +111,15 @@ describe('organization settings by profile', () => {
 });
 
 describe('solutions', () => {
-  it('honours a uniquename-or filter: CoE Core, Nurture and Business value in capable, CoE Core in defined, none in initial', async () => {
-    expect((await installed(await start({ profile: 'capable' }))).sort()).toEqual(['CenterofExcellenceCoreComponents', 'CenterofExcellenceNurtureComponents', 'business_value_core']);
+  it('honours a uniquename-or filter: every CoE solution in capable, CoE Core in defined, none in initial', async () => {
+    expect((await installed(await start({ profile: 'capable' }))).sort()).toEqual([
+      'CenterofExcellenceALMAccelerator',
+      'CenterofExcellenceAuditComponents',
+      'CenterofExcellenceCoreComponents',
+      'CenterofExcellenceInnovationBacklog',
+      'CenterofExcellenceNurtureComponents',
+      'business_value_core',
+    ]);
     expect(await installed(await start({ profile: 'defined' }))).toEqual(['CenterofExcellenceCoreComponents']);
     expect(await installed(await start({ profile: 'initial' }))).toEqual([]);
   });
