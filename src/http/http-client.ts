@@ -3,6 +3,7 @@
  * `Retry-After`, pagination and request accounting live, so collectors stay I/O-only
  * one-liners and every failure reaches the pipeline as a typed CollectionError.
  */
+import { flattenHeaders, networkMessage } from './axios-response.js';
 import axios, { type AxiosInstance } from 'axios';
 import type { TokenCredential } from '@azure/identity';
 import type { Logger } from 'pino';
@@ -318,19 +319,4 @@ function parseBody<T>(body: Buffer, status: number, method: string, shown: strin
     const start = text.trim().slice(0, 40).replace(/\s+/g, ' ');
     throw malformedError(method, shown, status, `it is not JSON (it starts with "${start}")`);
   }
-}
-
-function flattenHeaders(headers: unknown): Record<string, string> {
-  const flat: Record<string, string> = {};
-  if (typeof headers !== 'object' || headers === null) return flat;
-  for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
-    if (value === undefined || value === null) continue;
-    flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
-  }
-  return flat;
-}
-
-function networkMessage(error: unknown): string {
-  if (axios.isAxiosError(error)) return error.code ? `${error.code} ${error.message}` : error.message;
-  return error instanceof Error ? error.message : String(error);
 }

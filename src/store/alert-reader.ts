@@ -4,23 +4,12 @@
  * messages change through the outbox repository.
  */
 import type { PrismaClient } from '../generated/prisma/client.js';
-import type { MessageStatus } from './outbox-repository.js';
+import type { OutboxMessage } from './outbox-repository.js';
 
 export type AlertStatusFilter = 'open' | 'resolved' | 'all';
 
-/** Where one message of an alert stands. */
-export interface AlertMessageState {
-  id: number;
-  channel: string;
-  kind: string;
-  status: MessageStatus;
-  attempts: number;
-  nextAttemptAt: Date;
-  lockedUntil: Date | null;
-  deliveredAt: Date | null;
-  lastError: string | null;
-  createdAt: Date;
-}
+/** Where one message of an alert stands: the outbox's view, without what the alert already says. */
+export type AlertMessageState = Omit<OutboxMessage, 'alertId' | 'tenantId' | 'idempotencyKey'>;
 
 export interface AlertView {
   id: number;

@@ -12,7 +12,7 @@
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { Adoption } from '../history/adoption.js';
 import type { Area, CapabilityStatus, Level } from '../scoring/types.js';
-import type { ScanStatus, ScanTrigger } from './scan-repository.js';
+import type { ScanListItem, ScanStatus } from './scan-repository.js';
 
 /** A half-open range of scan start times: `from` included, `to` excluded; either end open when absent. */
 export interface TimeRange {
@@ -20,18 +20,8 @@ export interface TimeRange {
   to?: Date;
 }
 
-export interface HistoryScan {
-  id: number;
-  status: ScanStatus;
-  trigger: ScanTrigger;
-  startedAt: Date;
-  finishedAt: Date | null;
-  ruleSetVersion: string;
-  checksTotal: number;
-  checksPassed: number;
-  checksFailed: number;
-  checksUnknown: number;
-}
+/** A scan as history lists it. */
+export type HistoryScan = Omit<ScanListItem, 'tenantId' | 'evidenceCount' | 'evidenceNew'>;
 
 /** One scan's point on a trend: the scan and when it finished. */
 export interface TrendPoint {

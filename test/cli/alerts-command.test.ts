@@ -9,11 +9,9 @@ import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhookSignature } from '../../src/alerts/channels/webhook.channel.js';
-import { buildTenantModel } from '../../src/simulator/tenant-model.js';
-import { openDatabase, type Database } from '../../src/store/database.js';
+import { demoTenantId } from '../../src/simulator/tenant-model.js';
 import { insertAlert, insertMessage } from '../support/alert-rows.js';
 import { useCliSandbox } from '../support/cli-harness.js';
 
@@ -50,17 +48,9 @@ async function configure(): Promise<void> {
   await writeFile(path.join(sandbox.dir, 'ppmat.yaml'), yaml);
 }
 
-/** The sandbox's database, opened between two CLI runs (the CLI holds its lock while it runs). */
-async function withDatabase<T>(run: (db: Database) => Promise<T>): Promise<T> {
-  const db = await openDatabase({ dataDir: sandbox.env.PPMAT_DATA_DIR!, log: pino({ level: 'silent' }), ...(sandbox.env.DATABASE_URL ? { databaseUrl: sandbox.env.DATABASE_URL } : {}) });
-  try {
-    return await run(db);
-  } finally {
-    await db.close();
-  }
-}
+const withDatabase = sandbox.withDatabase;
 
-const demoTenant = () => ({ id: buildTenantModel({ seed: 42, profile: 'defined', environments: 1 }).tenantId, displayName: 'Demo tenant (defined profile)' });
+const demoTenant = () => ({ id: demoTenantId(42), displayName: 'Demo tenant (defined profile)' });
 
 describe('ppmat alerts', () => {
   it('lists alerts with their messages, delivers what is due, fails a message of a removed channel, and requeues it', async () => {

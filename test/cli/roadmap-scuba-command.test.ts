@@ -2,8 +2,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import pino from 'pino';
-import { openDatabase } from '../../src/store/database.js';
 import { useCliSandbox } from '../support/cli-harness.js';
 
 const sandbox = useCliSandbox('ppmat-roadmap-');
@@ -64,14 +62,7 @@ describe('ppmat scuba', () => {
 });
 
 describe('reports of the last stored scan', () => {
-  const scanCount = async () => {
-    const db = await openDatabase({ dataDir: sandbox.env.PPMAT_DATA_DIR!, log: pino({ level: 'silent' }), ...(sandbox.env.DATABASE_URL ? { databaseUrl: sandbox.env.DATABASE_URL } : {}) });
-    try {
-      return await db.prisma.scan.count();
-    } finally {
-      await db.close();
-    }
-  };
+  const scanCount = () => sandbox.withDatabase((db) => db.prisma.scan.count());
 
   it('reads the last scan instead of scanning again, and says which scan it is', async () => {
     const scanned = JSON.parse((await cli('scan', '--demo', '--format', 'json')).stdout) as { scanId: number; areas: { area: string; level: number }[] };

@@ -4,24 +4,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/errors/catalogue.js';
 import { demoTenantId } from '../../src/simulator/tenant-model.js';
-import { openDatabase } from '../../src/store/database.js';
 import { useCliSandbox } from '../support/cli-harness.js';
 
 const sandbox = useCliSandbox('ppmat-busy-');
 
-async function withDatabase<T>(use: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
-  const env = sandbox.env;
-  const db = await openDatabase({ dataDir: env.PPMAT_DATA_DIR!, log: pino({ level: 'silent' }), ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}) });
-  try {
-    return await use(db);
-  } finally {
-    await db.close();
-  }
-}
+const withDatabase = sandbox.withDatabase;
 
 describe('ppmat scan of a tenant another process is scanning', () => {
   it('refuses with the holder and since when, stores no scan, and leaves the lease alone', async () => {

@@ -5,8 +5,6 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FABRIKAM_TOKEN, simulatorTenantConfig, useCliSandbox } from '../support/cli-harness.js';
-import { openDatabase } from '../../src/store/database.js';
-import pino from 'pino';
 import { startSimulator, type SimulatorOptions } from '../../src/simulator/server.js';
 
 const sandbox = useCliSandbox('ppmat-cli-');
@@ -36,13 +34,10 @@ describe('ppmat scan', () => {
       'fusion-teams:200',
     ]);
     expect(a.checks.length).toBeGreaterThanOrEqual(8);
-    const db = await openDatabase({ dataDir: sandbox.env.PPMAT_DATA_DIR!, log: pino({ level: 'silent' }), ...(sandbox.env.DATABASE_URL ? { databaseUrl: sandbox.env.DATABASE_URL } : {}) });
-    try {
+    await sandbox.withDatabase(async (db) => {
       expect(await db.prisma.scan.count()).toBe(2);
       expect(await db.prisma.evidence.count()).toBe(25);
-    } finally {
-      await db.close();
-    }
+    });
   });
 
   it('prints a readable table: areas with level and range, then every check with its message', async () => {

@@ -4,11 +4,9 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCommand } from '../../src/cli/start.command.js';
 import { startSimulator } from '../../src/simulator/server.js';
-import { openDatabase } from '../../src/store/database.js';
 import { captureStream, FABRIKAM_TOKEN, simulatorTenantConfig, useCliSandbox } from '../support/cli-harness.js';
 
 const sandbox = useCliSandbox('ppmat-missed-');
@@ -37,15 +35,7 @@ async function startThenStop() {
   }
 }
 
-async function withDatabase<T>(use: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
-  const env = sandbox.env;
-  const db = await openDatabase({ dataDir: env.PPMAT_DATA_DIR!, log: pino({ level: 'silent' }), ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}) });
-  try {
-    return await use(db);
-  } finally {
-    await db.close();
-  }
-}
+const withDatabase = sandbox.withDatabase;
 
 describe('ppmat start with a configured tenant', () => {
   it('scans at start a tenant that missed its last scheduled run, and not one that did not', async () => {

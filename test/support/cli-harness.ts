@@ -3,8 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import pino from 'pino';
 import { afterEach, beforeEach } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
+import { openDatabase, type Database } from '../../src/store/database.js';
 import { createEmptyServerDatabase } from './test-database.js';
 
 /** A stand-in for a non-terminal stdout/stderr that keeps what was written. */
@@ -53,7 +55,15 @@ export function simulatorTenantConfig(simulator: { tenantId: string; url: string
  * A fresh working directory (and, under PPMAT_TEST_DATABASE_URL, a fresh PostgreSQL
  * database) for each test of a CLI test file, removed after it. Call at the top level.
  */
-export function useCliSandbox(prefix: string): { readonly dir: string; readonly env: NodeJS.ProcessEnv; cli: (...args: string[]) => ReturnType<typeof runPpmat> } {
+export interface CliSandbox {
+  readonly dir: string;
+  readonly env: NodeJS.ProcessEnv;
+  cli: (...args: string[]) => ReturnType<typeof runPpmat>;
+  /** The sandbox's database, opened between two CLI runs (the CLI holds its lock while it runs), closed after `use`. */
+  withDatabase<T>(use: (db: Database) => Promise<T>): Promise<T>;
+}
+
+export function useCliSandbox(prefix: string): CliSandbox {
   const state = { dir: '', env: {} as NodeJS.ProcessEnv, drop: undefined as (() => Promise<void>) | undefined };
   beforeEach(async () => {
     state.dir = await mkdtemp(path.join(os.tmpdir(), prefix));
@@ -73,5 +83,13 @@ export function useCliSandbox(prefix: string): { readonly dir: string; readonly 
       return state.env;
     },
     cli: (...args) => runPpmat(args, { env: state.env, cwd: state.dir }),
+    async withDatabase(use) {
+      const db = await openDatabase({ dataDir: state.env.PPMAT_DATA_DIR!, log: pino({ level: 'silent' }), ...(state.env.DATABASE_URL ? { databaseUrl: state.env.DATABASE_URL } : {}) });
+      try {
+        return await use(db);
+      } finally {
+        await db.close();
+      }
+    },
   };
 }

@@ -6,9 +6,11 @@
  * webhook that redirects is misconfigured, and following would send the alert, and for
  * generic webhooks its signature, to a host nobody configured.
  */
+import { flattenHeaders, networkMessage } from '../../http/axios-response.js';
 import axios from 'axios';
 import { parseRetryAfterMs } from '../../http/backoff.js';
-import type { DeliveryResult } from './channel.js';
+import type { Alert } from './alert.js';
+import type { AlertSender, DeliveryResult } from './channel.js';
 
 export interface HttpPostRequest {
   url: string;
@@ -69,6 +71,25 @@ export function createAxiosPost(options: { userAgent?: string } = {}): HttpPost 
     } finally {
       clearTimeout(timer);
     }
+  };
+}
+
+/** Where a JSON channel posts, and how (the Teams and Slack webhooks; the URL is a secret). */
+export interface JsonChannelOptions {
+  url: string;
+  timeoutMs?: number;
+  http?: HttpPost;
+  clock?: () => Date;
+}
+
+/** A sender posting `format(alert)` as JSON to `options.url`, named `label` in its errors. */
+export function createJsonPostSender(label: string, format: (alert: Alert) => unknown, options: JsonChannelOptions): AlertSender {
+  const http = options.http ?? createAxiosPost();
+  const clock = options.clock ?? (() => new Date());
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  return {
+    send: (alert: Alert): Promise<DeliveryResult> =>
+      postAlert({ http, clock, label, request: { url: options.url, body: JSON.stringify(format(alert)), headers: { 'Content-Type': 'application/json' }, timeoutMs } }),
   };
 }
 
@@ -149,19 +170,4 @@ export function scrubber(secrets: readonly string[]): (text: string) => string {
 function quote(body: string): string {
   const line = body.replace(/\s+/g, ' ').trim();
   return line.length > 200 ? `"${line.slice(0, 199)}…"` : line ? `"${line}"` : '';
-}
-
-function flattenHeaders(headers: unknown): Record<string, string> {
-  const flat: Record<string, string> = {};
-  if (typeof headers !== 'object' || headers === null) return flat;
-  for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
-    if (value === undefined || value === null) continue;
-    flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
-  }
-  return flat;
-}
-
-function networkMessage(error: unknown): string {
-  if (axios.isAxiosError(error)) return error.code ? `${error.code} ${error.message}` : error.message;
-  return error instanceof Error ? error.message : String(error);
 }

@@ -4,9 +4,9 @@
  * `invalid_payload`, `channel_not_found` or `channel_is_archived` (which retrying will not fix).
  */
 import type { Alert, AlertChange, AlertSeverity } from './alert.js';
-import type { AlertSender, DeliveryResult } from './channel.js';
+import type { AlertSender } from './channel.js';
 import { httpUrl, plainText, slackText } from './escaping.js';
-import { createAxiosPost, DEFAULT_TIMEOUT_MS, postAlert, type HttpPost } from './http-post.js';
+import { createJsonPostSender, type JsonChannelOptions } from './http-post.js';
 
 /** Slack refuses a message of more than 50 blocks; 20 changes leave room for the rest. */
 export const SLACK_MAX_CHANGES = 20;
@@ -91,26 +91,12 @@ function slackLinkUrl(url: string): string {
   return url.replace(/&/g, '&amp;').replace(/\|/g, '%7C').replace(/</g, '%3C').replace(/>/g, '%3E');
 }
 
-export interface SlackChannelOptions {
+export interface SlackChannelOptions extends JsonChannelOptions {
   /** The incoming webhook URL (`https://hooks.slack.com/services/T…/B…/…`); its path is the secret. */
   url: string;
-  timeoutMs?: number;
-  http?: HttpPost;
-  clock?: () => Date;
 }
 
 /** A sender posting {@link formatSlackMessage} to an incoming webhook. */
 export function createSlackChannel(options: SlackChannelOptions): AlertSender {
-  const http = options.http ?? createAxiosPost();
-  const clock = options.clock ?? (() => new Date());
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return {
-    send: (alert: Alert): Promise<DeliveryResult> =>
-      postAlert({
-        http,
-        clock,
-        label: 'Slack',
-        request: { url: options.url, body: JSON.stringify(formatSlackMessage(alert)), headers: { 'Content-Type': 'application/json' }, timeoutMs },
-      }),
-  };
+  return createJsonPostSender('Slack', formatSlackMessage, options);
 }

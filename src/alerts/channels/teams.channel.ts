@@ -4,9 +4,9 @@
  * Office 365 connector webhooks (MessageCard) were retired; this is their replacement.
  */
 import type { Alert, AlertChange, AlertSeverity } from './alert.js';
-import type { AlertSender, DeliveryResult } from './channel.js';
+import type { AlertSender } from './channel.js';
 import { httpUrl, markdownText } from './escaping.js';
-import { createAxiosPost, DEFAULT_TIMEOUT_MS, postAlert, type HttpPost } from './http-post.js';
+import { createJsonPostSender, type JsonChannelOptions } from './http-post.js';
 
 /** Adaptive Card schema version: 1.4 is the highest every Teams client (desktop, web, mobile) renders. */
 export const ADAPTIVE_CARD_VERSION = '1.4';
@@ -116,26 +116,12 @@ function changeElements(change: AlertChange): CardElement[] {
   ];
 }
 
-export interface TeamsChannelOptions {
+export interface TeamsChannelOptions extends JsonChannelOptions {
   /** The Workflows trigger URL; it carries a signature (`sig=`), so it is a secret. */
   url: string;
-  timeoutMs?: number;
-  http?: HttpPost;
-  clock?: () => Date;
 }
 
 /** A sender posting {@link formatTeamsMessage} to a Workflows webhook, which answers 202 Accepted as soon as the run is queued. */
 export function createTeamsChannel(options: TeamsChannelOptions): AlertSender {
-  const http = options.http ?? createAxiosPost();
-  const clock = options.clock ?? (() => new Date());
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return {
-    send: (alert: Alert): Promise<DeliveryResult> =>
-      postAlert({
-        http,
-        clock,
-        label: 'Teams',
-        request: { url: options.url, body: JSON.stringify(formatTeamsMessage(alert)), headers: { 'Content-Type': 'application/json' }, timeoutMs },
-      }),
-  };
+  return createJsonPostSender('Teams', formatTeamsMessage, options);
 }
