@@ -29,6 +29,8 @@ export interface AlertDeliveryOptions {
   channelDeps?: Partial<CreateChannelDeps>;
   /** For tests: the dispatcher's tuning (batch size, lease, backoff, sleep). */
   dispatcher?: Partial<Pick<DispatcherDeps, 'backoff' | 'batchSize' | 'concurrency' | 'lockMs' | 'sleep'>>;
+  /** Told of every message's outcome (metrics). */
+  onDelivery?: DispatcherDeps['onDelivery'];
 }
 
 export interface AlertDelivery {
@@ -52,7 +54,7 @@ export async function startAlertDelivery(app: AlertDeliveryApp, log: Logger, sig
     ...(options.channelDeps ? { channelDeps: options.channelDeps } : {}),
   });
   const outbox = createOutboxRepository(app.db.prisma, { clock });
-  const dispatcher = createDispatcher({ outbox, channels, clock, log, lockMs: app.config.alerts.claimSeconds * 1000, ...options.dispatcher });
+  const dispatcher = createDispatcher({ outbox, channels, clock, log, lockMs: app.config.alerts.claimSeconds * 1000, ...options.dispatcher, ...(options.onDelivery ? { onDelivery: options.onDelivery } : {}) });
   const names = [...channels.keys()];
   const intervalMs = options.intervalMs ?? DELIVERY_INTERVAL_MS;
   let stopping: Promise<void> | undefined;

@@ -36,6 +36,8 @@ export interface DispatcherDeps {
    * claimable, and are sent, twice. Default 10 min.
    */
   lockMs?: number;
+  /** Told of every message's outcome (the service counts deliveries for /metrics). */
+  onDelivery?: (report: DeliveryReport) => void;
 }
 
 export const DISPATCHER_DEFAULTS = { batchSize: 10, concurrency: 5, lockMs: 10 * 60_000 } as const;
@@ -145,6 +147,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const runOnce = async (): Promise<DispatchReport> => {
     const claimed = await outbox.claim(batchSize, lockMs);
     const deliveries = await mapWithConcurrency(claimed, concurrency, deliver);
+    for (const delivery of deliveries) deps.onDelivery?.(delivery);
     const count = (outcome: DeliveryReport['outcome']) => deliveries.filter((d) => d.outcome === outcome).length;
     return { claimed: claimed.length, delivered: count('delivered'), retried: count('retry'), failed: count('failed'), unrecorded: count('unrecorded'), deliveries };
   };

@@ -5,12 +5,14 @@
  * from the next scan on, unless ppmat.yaml holds a newer one (see cli/attestations.ts).
  */
 import { z } from 'zod';
+import { createAuditedChanges } from '../api/audited-changes.js';
 import { EXIT, PpmatError } from '../errors/catalogue.js';
 import { findAttestation, mergeAttestations } from '../scoring/attestations.js';
 import type { Attestation } from '../scoring/types.js';
 import { toScoringAttestation, type AttestationOutcome, type AttestationRecord } from '../store/attestation-repository.js';
 import { withApp, type App } from './app.js';
 import { attestableCapability, attestTenant, type AttestTenant } from './attestations.js';
+import { cliActor } from './cli-actor.js';
 import type { CommandIo } from './scan.command.js';
 
 export interface AttestCommandOptions {
@@ -46,16 +48,20 @@ export async function attestCommand(options: AttestCommandOptions, io: CommandIo
     const target = attestTenant(app.config, options);
     const capability = attestableCapability(app.ruleSet, options.capability);
     await app.store.upsertTenant(target.tenant);
-    const record = await app.attestations.record({
-      tenantId: target.tenant.id,
-      capabilityId: capability.id,
-      outcome: options.outcome,
-      statement: options.statement,
-      ...(options.evidenceUrl === undefined ? {} : { evidenceUrl: options.evidenceUrl }),
-      attestedBy: options.by,
-      attestedAt,
-      ...(expiresAt ? { expiresAt } : {}),
-    });
+    // Recorded with its audit event (the operating-system user is the actor; --by names the person).
+    const record = await createAuditedChanges(app.db.prisma, { clock: () => new Date() }).attest(
+      {
+        tenantId: target.tenant.id,
+        capabilityId: capability.id,
+        outcome: options.outcome,
+        statement: options.statement,
+        ...(options.evidenceUrl === undefined ? {} : { evidenceUrl: options.evidenceUrl }),
+        attestedBy: options.by,
+        attestedAt,
+        ...(expiresAt ? { expiresAt } : {}),
+      },
+      cliActor(io.env),
+    );
     const lines = [
       `Recorded attestation #${record.id} for ${target.tenant.displayName}: ${record.capabilityId} is ${OUTCOME_TEXT[record.outcome]}, ` +
         `attested by ${record.attestedBy} on ${day(record.attestedAt)}, until ${day(record.expiresAt)}. It counts from the next scan.`,

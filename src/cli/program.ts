@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { EXIT, isPpmatError } from '../errors/catalogue.js';
 import { ALERT_STATUSES, alertsDeliverCommand, alertsListCommand, alertsRequeueCommand, parseCountOption, type AlertsListOptions } from './alerts.command.js';
 import { attestCommand, attestListCommand, type AttestCommandOptions, type AttestListOptions } from './attest.command.js';
+import { auditCommand, type AuditCommandOptions } from './audit.command.js';
 import { doctorCommand } from './doctor.command.js';
 import { diffCommand, type DiffCommandOptions } from './diff.command.js';
 import { historyCommand, type HistoryCommandOptions } from './history.command.js';
@@ -15,7 +16,9 @@ import { roadmapCommand } from './roadmap.command.js';
 import { scanCommand, type CommandIo } from './scan.command.js';
 import { scubaCommand } from './scuba.command.js';
 import { parseFamiliesOption, parseLatencyOption, parsePositiveOption, parseRateOption, parseSizeOption, simulateCommand, type SimulateOptions } from './simulate.command.js';
+import { serveCommand } from './serve.command.js';
 import { startCommand } from './start.command.js';
+import { parseDaysOption, TOKEN_ROLES, tokensCreateCommand, tokensListCommand, tokensRevokeCommand, type TokensCreateOptions } from './tokens.command.js';
 
 const PROFILES = ['initial', 'defined', 'capable'] as const;
 
@@ -90,6 +93,44 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => void): Co
       setExit(await attestListCommand({ ...opts, ...globalConfig(program) }, io));
     });
 
+  const tokens = program.command('tokens').description('API tokens for scripts and the dashboard: create (shown once), list, revoke');
+  tokens
+    .command('create')
+    .description('create an API token and print it once (only its hash is stored)')
+    .requiredOption('--name <name>', 'who or what uses it, e.g. ci-pipeline')
+    .addOption(new Option('--role <role>', 'viewer reads; attester also attests and acknowledges alerts; admin also manages').choices(TOKEN_ROLES).makeOptionMandatory())
+    .option('--tenant <id>', 'limit it to this tenant, repeatable (default: every tenant)', (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
+    .option('--expires-days <n>', 'it stops working after this many days (default: never)', parseDaysOption)
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (opts: Omit<TokensCreateOptions, 'config'>) => {
+      setExit(await tokensCreateCommand({ ...opts, ...globalConfig(program) }, io));
+    });
+  tokens
+    .command('list')
+    .description('list API tokens (never their secrets), with role, tenants, expiry, last use and state')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (opts: { format: 'table' | 'json' }) => {
+      setExit(await tokensListCommand({ ...opts, ...globalConfig(program) }, io));
+    });
+  tokens
+    .command('revoke')
+    .description('revoke an API token: requests with it are refused from now on')
+    .argument('<id>', 'the token id `ppmat tokens list` shows')
+    .action(async (id: string) => {
+      setExit(await tokensRevokeCommand({ id, ...globalConfig(program) }, io));
+    });
+
+  program
+    .command('audit')
+    .description('print the audit log, newest first: attestations, acknowledgements, targets, tokens, sign-ins')
+    .option('--limit <n>', 'at most this many events', parseCountOption, 50)
+    .option('--before <id>', 'events older than this one (the next page)', parseCountOption)
+    .option('--tenant <id>', 'only events of this tenant')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (opts: Omit<AuditCommandOptions, 'config'>) => {
+      setExit(await auditCommand({ ...opts, ...globalConfig(program) }, io));
+    });
+
   const alerts = program.command('alerts').description('list alerts with the delivery state of their messages; `alerts deliver` sends the due messages now');
   alerts
     .command('list', { isDefault: true })
@@ -142,6 +183,21 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => void): Co
     });
 
   program
+    .command('report')
+    .description("write a tenant's maturity report from the store: standalone HTML, Markdown, JSON or CSV (one row per scan and statement)")
+    .option('--demo', 'the built-in demo tenant (default when no tenant is configured)')
+    .option('--tenant <id>', 'a configured tenant')
+    .option('--scan <id>', 'this stored scan (default: the last scan with results)')
+    .option('--from <date>', 'a period from this day, YYYY-MM-DD (UTC): its last scan is reported, trends and CSV rows cover all of its scans')
+    .option('--to <date>', 'a period to this day, YYYY-MM-DD (UTC), included')
+    .option('--format <format>', 'html | md | json | csv (default: from the --output extension)')
+    .option('--output <file>', 'write to this file instead of stdout')
+    .action(async (opts: Omit<import('./report.command.js').ReportCommandOptions, 'config'>) => {
+      const { reportCommand } = await import('./report.command.js');
+      setExit(await reportCommand({ ...opts, ...globalConfig(program) }, io));
+    });
+
+  program
     .command('prune')
     .description('apply the retention policy: delete old scans, thin older ones to one a week, then unreferenced evidence')
     .option('--dry-run', 'say what would be deleted, delete nothing')
@@ -151,9 +207,18 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => void): Co
 
   program
     .command('start')
-    .description('the service: scan the demo tenant (or configured tenants) now, then nightly until Ctrl-C')
+    .description('the service: scan the demo tenant (or configured tenants) now, then nightly until Ctrl-C; serves the API and dashboard')
     .action(async () => {
       setExit(await startCommand(globalConfig(program), io));
+    });
+
+  program
+    .command('serve')
+    .description('serve the HTTP API and dashboard over the stored scans, without scanning (see `start`)')
+    .option('--host <address>', 'the address to listen on (default: api.host, 127.0.0.1)')
+    .option('--port <port>', 'the port (default: api.port, 8080; 0 picks a free one)')
+    .action(async (opts: { host?: string; port?: string }) => {
+      setExit(await serveCommand({ ...opts, ...globalConfig(program) }, io));
     });
 
   program

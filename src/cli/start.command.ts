@@ -7,6 +7,11 @@
  * Alerts the scans write to the outbox are delivered to the configured channels meanwhile.
  */
 import { startAlertDelivery, type AlertDelivery } from '../alerts/delivery-service.js';
+import { apiFromApp } from '../api/api-from-app.js';
+import { startHttpService, type HttpService } from '../api/http-service.js';
+import { createMetrics } from '../api/metrics.js';
+import { PpmatError } from '../errors/catalogue.js';
+import { isLive } from '../store/lease-repository.js';
 import { catchUpMissedRuns } from '../scheduler/catch-up.js';
 import { runScan } from '../scheduler/run-scan.js';
 import { explainAbort } from '../scheduler/scan-abort.js';
@@ -42,10 +47,12 @@ export async function startCommand(options: StartCommandOptions, io: CommandIo):
   const targets = new Map<string, TenantTarget>();
   let scheduler: Scheduler | undefined;
   let delivery: AlertDelivery | undefined;
+  let http: HttpService | undefined;
+  const metrics = createMetrics(app.db.prisma);
   let cancelRetries = (): void => undefined;
   try {
     // Channels first: a secret that cannot be read refuses to start, before any scan.
-    delivery = await startAlertDelivery(app, app.log.child({ component: 'alerts' }), io.signal, { env: io.env });
+    delivery = await startAlertDelivery(app, app.log.child({ component: 'alerts' }), io.signal, { env: io.env, onDelivery: (report) => metrics.observeDelivery(report) });
     if (delivery.channels.length > 0) log.info({ channels: delivery.channels }, 'alert delivery started');
     const orphaned = await app.store.abortOrphanedScans(new Date(), ORPHANED_REASON);
     if (orphaned > 0) log.warn({ aborted: orphaned }, 'marked scans left running by a stopped process as aborted');
@@ -80,6 +87,7 @@ export async function startCommand(options: StartCommandOptions, io: CommandIo):
         } catch (error) {
           throw explainAbort(error, context.signal);
         }
+        metrics.observeScan({ tenantId, trigger, status: outcome.status, durationMs: outcome.durationMs, collectorRuns: outcome.collectorRuns });
         // After each nightly scan, the retention policy (cheap when there is nothing to delete).
         if (trigger === 'schedule') await pruneAfterScan(app, log);
         if (trigger === 'startup') {
@@ -90,6 +98,21 @@ export async function startCommand(options: StartCommandOptions, io: CommandIo):
       },
     });
     scheduler = running;
+    if (app.config.api.enabled) {
+      const deps = await apiFromApp(app, {
+        env: io.env,
+        metrics,
+        ...(demo ? { demoTenantId: [...targets.keys()][0]! } : {}),
+        triggerScan: async (tenantId) => {
+          if (!targets.has(tenantId)) throw new PpmatError('PPMAT_E_TENANT_UNKNOWN', `this service does not scan tenant ${tenantId} (it is not enabled in ppmat.yaml).`);
+          const lease = await app.leases.current(tenantId);
+          if (lease && isLive(lease, new Date())) return { accepted: false, holder: lease.holder, until: lease.expiresAt };
+          void running.runNow(tenantId, 'manual');
+          return { accepted: true };
+        },
+      });
+      http = await startHttpService(deps, io);
+    }
     // Ctrl-C or SIGTERM from here on: stop the schedule, give a running scan its grace period.
     const stopped = new Promise<void>((resolve) => {
       const stop = () => {
@@ -114,6 +137,8 @@ export async function startCommand(options: StartCommandOptions, io: CommandIo):
         const tenant = targets.get(tenantId)!.tenant;
         io.stdout.write(`Next scan of ${tenant.displayName}: ${next?.toISOString() ?? 'never'} (${tenant.schedule}, ${tenant.timezone}). Press Ctrl-C to stop.\n`);
       }
+      // Again below the scan's table, where the eye is.
+      if (http) io.stdout.write(http.banner);
     }
     await stopped;
     return 0;
@@ -121,6 +146,7 @@ export async function startCommand(options: StartCommandOptions, io: CommandIo):
     cancelRetries();
     await scheduler?.stop();
     await delivery?.stop();
+    await http?.close();
     for (const target of targets.values()) await target.close().catch(() => undefined);
     await app.close();
     log.info('stopped');

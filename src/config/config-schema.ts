@@ -146,6 +146,58 @@ export const tenantSchema = z.strictObject({
 });
 export type TenantConfig = z.infer<typeof tenantSchema>;
 
+/**
+ * Microsoft Entra ID sign-in to the API and dashboard: bearer tokens issued for `clientId`
+ * (validated with jose against the tenant's published keys) and, with a client secret, the
+ * browser sign-in (authorization code flow with PKCE). Roles come from the token's `roles`
+ * claim (app roles), mapped to ppmat's roles.
+ */
+export const entraAuthSchema = z.strictObject({
+  tenantId: z.string().min(1),
+  /** The app registration the tokens are issued for (their audience). */
+  clientId: z.string().min(1),
+  /** For the browser sign-in: the environment variable or file holding the app's client secret. */
+  clientSecretEnv: z.string().min(1).optional(),
+  clientSecretFile: z.string().min(1).optional(),
+  cloud: z.enum(['public', 'gcc', 'gcchigh', 'dod', 'china']).default('public'),
+  /** The authority, overriding the cloud's (e.g. https://login.microsoftonline.us); the issuer is `{authority}/{tenantId}/v2.0`. */
+  authority: z.url().optional(),
+  /** App role values (the `roles` claim) that grant each ppmat role. */
+  roles: z
+    .strictObject({
+      admin: z.array(z.string().min(1)).default(['Ppmat.Admin']),
+      attester: z.array(z.string().min(1)).default(['Ppmat.Attester']),
+      viewer: z.array(z.string().min(1)).default(['Ppmat.Viewer']),
+    })
+    .prefault({}),
+}).refine((e) => !(e.clientSecretEnv && e.clientSecretFile), { message: 'give at most one of clientSecretEnv or clientSecretFile' });
+export type EntraAuthConfig = z.infer<typeof entraAuthSchema>;
+
+/** The HTTP API and dashboard (`ppmat serve`, `npm start`). */
+export const apiSchema = z
+  .strictObject({
+    /** The address to listen on: loopback unless told otherwise. */
+    host: z.string().min(1).default('127.0.0.1'),
+    /** 0 picks a free port (tests). */
+    port: z.coerce.number<string | number>().int().min(0).max(65_535).default(8080),
+    /** Whether `npm start` / `ppmat serve` serve HTTP at all. */
+    enabled: z.boolean().default(true),
+    auth: z
+      .strictObject({
+        entra: entraAuthSchema.optional(),
+        /** How long a browser session lasts after sign-in. */
+        sessionHours: z.number().min(0.25).max(720).default(8),
+        /**
+         * At start, create a short-lived admin token and print the dashboard link with it (like
+         * Jupyter), so a first run is usable without `ppmat tokens create`.
+         */
+        launchToken: z.boolean().default(true),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+export type ApiConfig = z.infer<typeof apiSchema>;
+
 export const configSchema = z.strictObject({
   /** Embedded database directory (PGlite); ignored when databaseUrl is set. */
   dataDir: z.string().min(1).default('.ppmat/data'),
@@ -209,5 +261,6 @@ export const configSchema = z.strictObject({
     })
     .default({ profile: 'defined', seed: 42, environments: 12, schedule: '0 2 * * *', timezone: 'UTC', targets: [] }),
   tenants: z.array(tenantSchema).default([]),
+  api: apiSchema,
 });
 export type Config = z.infer<typeof configSchema>;

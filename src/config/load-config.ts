@@ -17,6 +17,8 @@ export const ENV_OVERRIDES = {
   PPMAT_LOG_FORMAT: 'log.format',
   PPMAT_RULES_DIR: 'rulesDir',
   PPMAT_DEMO_PROFILE: 'demo.profile',
+  PPMAT_API_HOST: 'api.host',
+  PPMAT_API_PORT: 'api.port',
 } as const;
 
 export interface LoadedConfig {

@@ -61,6 +61,17 @@ export const ERRORS = {
   PPMAT_E_SCAN_FAILED: { summary: 'The scan failed.', exitCode: EXIT.scanFailed, httpStatus: 500 },
   PPMAT_E_TENANT_BUSY: { summary: 'Another process is scanning the tenant; try again when its scan ends.', exitCode: EXIT.busy, httpStatus: 409 },
   PPMAT_E_SCAN_UNKNOWN: { summary: 'No stored scan has that id, or it is a scan of another tenant.', exitCode: EXIT.config, httpStatus: 404 },
+  PPMAT_E_UNAUTHENTICATED: { summary: 'No valid credentials: sign in, or send an API token (Authorization: Bearer ppmat_...).', exitCode: EXIT.config, httpStatus: 401 },
+  PPMAT_E_FORBIDDEN: { summary: 'The credentials are valid but their role or tenant scope does not allow this.', exitCode: EXIT.config, httpStatus: 403 },
+  PPMAT_E_REQUEST_INVALID: { summary: 'The request is invalid: a parameter or the body does not have the expected shape.', exitCode: EXIT.config, httpStatus: 400 },
+  PPMAT_E_NOT_FOUND: { summary: 'No such resource.', exitCode: EXIT.config, httpStatus: 404 },
+  PPMAT_E_TOKEN_UNKNOWN: { summary: 'No API token has that id.', exitCode: EXIT.config, httpStatus: 404 },
+  PPMAT_E_ALERT_UNKNOWN: { summary: 'No alert has that id, or it is an alert of another tenant.', exitCode: EXIT.config, httpStatus: 404 },
+  PPMAT_E_SIGNIN_FAILED: { summary: 'The Microsoft Entra ID sign-in did not complete.', exitCode: EXIT.config, httpStatus: 401 },
+  PPMAT_E_REPORT_INVALID: { summary: 'The report cannot be made from these arguments (format, scan or period).', exitCode: EXIT.config, httpStatus: 400 },
+  PPMAT_E_INTERNAL: { summary: 'An unexpected error; the details are in the log.', exitCode: EXIT.unexpected, httpStatus: 500 },
+  PPMAT_E_SCANS_UNAVAILABLE: { summary: 'This process does not run scans (start it with `ppmat start` or `npm start` to scan from the API).', exitCode: EXIT.config, httpStatus: 503 },
+  PPMAT_E_HTTP_LISTEN: { summary: 'The HTTP server could not listen on its address (the port is in use, or the address is not this machine\'s).', exitCode: EXIT.config, httpStatus: 500 },
   PPMAT_E_SIMULATOR: { summary: 'The demo tenant simulator could not start.', exitCode: EXIT.unexpected, httpStatus: 500 },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -27,6 +27,7 @@ export interface AlertView {
   resolvedAt: Date | null;
   resolvedScanId: number | null;
   acknowledgedBy: string | null;
+  acknowledgedAt: Date | null;
   /** Oldest first. */
   messages: AlertMessageState[];
 }
@@ -34,6 +35,10 @@ export interface AlertView {
 export interface AlertListFilter {
   status: AlertStatusFilter;
   tenantId?: string;
+  /** Only alerts of these tenants (a caller limited to some tenants). */
+  tenantIds?: readonly string[];
+  /** Only these alerts. */
+  ids?: readonly number[];
   /** The most recent ones first; default 100. */
   limit?: number;
 }
@@ -47,7 +52,11 @@ export function createAlertReader(prisma: PrismaClient): AlertReader {
   return {
     async list(filter) {
       const rows = await prisma.alert.findMany({
-        where: { ...(filter.status === 'all' ? {} : { status: filter.status }), ...(filter.tenantId === undefined ? {} : { tenantId: filter.tenantId }) },
+        where: {
+          ...(filter.status === 'all' ? {} : { status: filter.status }),
+          ...(filter.ids === undefined ? {} : { id: { in: [...filter.ids] } }),
+          AND: [filter.tenantId === undefined ? {} : { tenantId: filter.tenantId }, filter.tenantIds === undefined ? {} : { tenantId: { in: [...filter.tenantIds] } }],
+        },
         orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
         take: filter.limit ?? 100,
         include: {
@@ -71,6 +80,7 @@ export function createAlertReader(prisma: PrismaClient): AlertReader {
         resolvedAt: row.resolvedAt,
         resolvedScanId: row.resolvedScanId,
         acknowledgedBy: row.acknowledgedBy,
+        acknowledgedAt: row.acknowledgedAt,
         messages: row.messages,
       }));
     },

@@ -4,13 +4,13 @@
  * attestation or corrects a mistake records a new one, and the latest record per
  * (tenant, capability) is the one in force.
  */
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { PpmatError } from '../errors/catalogue.js';
 import type { Attestation } from '../scoring/types.js';
 
 export type AttestationOutcome = 'met' | 'not_met';
 
-/** What a person states, as `ppmat attest` (or, later, the API) receives it. */
+/** What a person states, as `ppmat attest` or the API receives it. */
 export interface AttestationInput {
   tenantId: string;
   capabilityId: string;
@@ -67,7 +67,8 @@ export function defaultExpiry(attestedAt: Date): Date {
   return expires;
 }
 
-export function createAttestationRepository(prisma: PrismaClient, options: AttestationRepositoryOptions = {}): AttestationRepository {
+/** `prisma` may be a transaction client, so an attestation is recorded with its audit event (api/audited-changes.ts). */
+export function createAttestationRepository(prisma: PrismaClient | Prisma.TransactionClient, options: AttestationRepositoryOptions = {}): AttestationRepository {
   const clock = options.clock ?? (() => new Date());
   return {
     async record(input) {

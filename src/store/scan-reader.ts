@@ -105,28 +105,48 @@ export function createScanReader(prisma: PrismaClient): ScanReader {
           unknown: a.unknown,
           summary: a.summary,
         })),
-        capabilityResults: scan.capabilityResults.map((c) => ({
-          capabilityId: c.capabilityId,
-          area: c.area as Area,
-          level: c.level as Level,
-          status: c.status as CapabilityStatus,
-          reason: c.reason,
-          checks: c.checks as CapabilityResult['checks'],
-          ...(c.attestation !== null ? { attestation: c.attestation as unknown as Attestation } : {}),
-        })),
-        checkResults: scan.checkResults.map((r) => ({
-          checkId: r.checkId,
-          checkVersion: r.checkVersion,
-          title: r.title,
-          capabilities: r.capabilities,
-          severity: r.severity as Severity,
-          outcome: r.outcome as Outcome,
-          message: r.message,
-          actual: r.actual as Record<string, unknown>,
-          evidenceKeys: r.evidenceRefs.map((ref) => ref.split(':')[0] ?? ref),
-        })),
+        capabilityResults: scan.capabilityResults.map(capabilityResultFromRow),
+        checkResults: scan.checkResults.map(checkResultFromRow),
         snapshot: { tenantId: scan.tenantId, collectedAt: (scan.finishedAt ?? scan.startedAt).toISOString(), evidence },
       };
     },
+  };
+}
+
+/** A stored capability_result row as the scoring types read it. */
+export function capabilityResultFromRow(row: { capabilityId: string; area: string; level: number; status: string; reason: string; checks: unknown; attestation: unknown }): CapabilityResult {
+  return {
+    capabilityId: row.capabilityId,
+    area: row.area as Area,
+    level: row.level as Level,
+    status: row.status as CapabilityStatus,
+    reason: row.reason,
+    checks: row.checks as CapabilityResult['checks'],
+    ...(row.attestation !== null && row.attestation !== undefined ? { attestation: row.attestation as Attestation } : {}),
+  };
+}
+
+/** A stored check_result row as the rules' types read it (`evidenceKeys` from its `key:sha256` references). */
+export function checkResultFromRow(row: {
+  checkId: string;
+  checkVersion: number;
+  title: string;
+  capabilities: string[];
+  severity: string;
+  outcome: string;
+  message: string;
+  actual: unknown;
+  evidenceRefs: string[];
+}): CheckResult {
+  return {
+    checkId: row.checkId,
+    checkVersion: row.checkVersion,
+    title: row.title,
+    capabilities: row.capabilities,
+    severity: row.severity as Severity,
+    outcome: row.outcome as Outcome,
+    message: row.message,
+    actual: row.actual as Record<string, unknown>,
+    evidenceKeys: row.evidenceRefs.map((ref) => ref.split(':')[0] ?? ref),
   };
 }

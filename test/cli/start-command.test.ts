@@ -101,7 +101,7 @@ async function storedScans(dataDir: string) {
 }
 
 function serviceEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PPMAT_DATA_DIR: path.join(dir, 'data'), PPMAT_LOG_LEVEL: 'info', ...(server ? { DATABASE_URL: server.url } : {}) };
+  const env: NodeJS.ProcessEnv = { ...process.env, PPMAT_DATA_DIR: path.join(dir, 'data'), PPMAT_API_PORT: '0', PPMAT_LOG_LEVEL: 'info', ...(server ? { DATABASE_URL: server.url } : {}) };
   delete env.PPMAT_CONFIG;
   return env;
 }
@@ -111,7 +111,7 @@ const ppmat = path.join(PACKAGE_ROOT, 'bin', 'ppmat.js');
 
 describe('ppmat start', () => {
   it('prints the demo levels, keeps running, and exits 0 on Ctrl-C with the scan stored', async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, PPMAT_DATA_DIR: path.join(dir, 'data'), ...(server ? { DATABASE_URL: server.url } : {}) };
+    const env: NodeJS.ProcessEnv = { ...process.env, PPMAT_DATA_DIR: path.join(dir, 'data'), PPMAT_API_PORT: '0', ...(server ? { DATABASE_URL: server.url } : {}) };
     delete env.PPMAT_CONFIG;
     const run = await startThenCtrlC(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'ppmat.js'), 'start'], dir, env);
     expect(run.stdout).toMatch(/Security\s+200\s+/);
@@ -123,7 +123,7 @@ describe('ppmat start', () => {
   });
 
   it('exits 0 on Ctrl-C through `npm start` too', async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, PPMAT_DATA_DIR: path.join(dir, 'data'), ...(server ? { DATABASE_URL: server.url } : {}) };
+    const env: NodeJS.ProcessEnv = { ...process.env, PPMAT_DATA_DIR: path.join(dir, 'data'), PPMAT_API_PORT: '0', ...(server ? { DATABASE_URL: server.url } : {}) };
     delete env.PPMAT_CONFIG;
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
     const run = await startThenCtrlC(npm, ['start', '--silent'], PACKAGE_ROOT, env);

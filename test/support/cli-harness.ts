@@ -69,7 +69,8 @@ export function useCliSandbox(prefix: string): CliSandbox {
     state.dir = await mkdtemp(path.join(os.tmpdir(), prefix));
     const server = await createEmptyServerDatabase();
     state.drop = server?.drop;
-    state.env = { PPMAT_DATA_DIR: path.join(state.dir, 'data'), ...(server ? { DATABASE_URL: server.url } : {}) };
+    // Port 0: a service started by a test listens on a free port, never on another test's.
+    state.env = { PPMAT_DATA_DIR: path.join(state.dir, 'data'), PPMAT_API_PORT: '0', ...(server ? { DATABASE_URL: server.url } : {}) };
   });
   afterEach(async () => {
     await state.drop?.();
