@@ -53,7 +53,8 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
 
   // Static pages (the API's own docs) are anonymous; every other route must say who may call it.
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/docs')) route.config = { ...route.config, access: 'anonymous' };
+    // The API's docs and the dashboard's static files hold no data (that comes from /api with credentials).
+    if (route.url.startsWith('/docs') || route.url.startsWith('/assets/')) route.config = { ...route.config, access: 'anonymous' };
   });
   await app.register(fastifyCookie);
   installAccessControl(app, deps.authenticator);

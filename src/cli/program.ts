@@ -17,6 +17,7 @@ import { scanCommand, type CommandIo } from './scan.command.js';
 import { scubaCommand } from './scuba.command.js';
 import { parseFamiliesOption, parseLatencyOption, parsePositiveOption, parseRateOption, parseSizeOption, simulateCommand, type SimulateOptions } from './simulate.command.js';
 import { serveCommand } from './serve.command.js';
+import { workerCommand } from './worker.command.js';
 import { startCommand } from './start.command.js';
 import { parseDaysOption, TOKEN_ROLES, tokensCreateCommand, tokensListCommand, tokensRevokeCommand, type TokensCreateOptions } from './tokens.command.js';
 
@@ -213,6 +214,14 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => void): Co
     });
 
   program
+    .command('worker')
+    .description('distributed mode (scans.mode: queue, on PostgreSQL): run the scans `start` queues, until Ctrl-C')
+    .option('--concurrency <n>', 'scans at once (default 2)')
+    .action(async (opts: { concurrency?: string }) => {
+      setExit(await workerCommand({ ...opts, ...globalConfig(program) }, io));
+    });
+
+  program
     .command('serve')
     .description('serve the HTTP API and dashboard over the stored scans, without scanning (see `start`)')
     .option('--host <address>', 'the address to listen on (default: api.host, 127.0.0.1)')
@@ -226,6 +235,7 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => void): Co
     .description('run the built-in demo tenant (a fake Power Platform admin API) on a loopback port')
     .addOption(new Option('--profile <profile>', 'posture of the demo tenant').choices(PROFILES).default('defined'))
     .option('--port <port>', 'port to listen on (0: any free port)', (v) => Number.parseInt(v, 10), 0)
+    .option('--host <address>', 'address to listen on (default 127.0.0.1; 0.0.0.0 in a container)')
     .option('--seed <seed>', 'seed of the generated tenant', (v) => Number.parseInt(v, 10), 42)
     .option('--environments <n>', 'number of environments (default 12; --size sets it too)', (v) => Number.parseInt(v, 10))
     .option('--size <envs[,apps[,flows[,policies]]]>', 'tenant totals, e.g. 10000,100000,200000 (default 12 environments, 4 apps and 6 flows each)', parseSizeOption)

@@ -18,9 +18,10 @@ export const ORPHANED_REASON = 'the process running this scan stopped before it 
  * host, so a lease left by a process that no longer runs (killed, crashed) is taken over at
  * once instead of waited out.
  */
-export function leaseDeps(app: Pick<App, 'leases' | 'db'>, io: Pick<CommandIo, 'leaseHolder'>, log: Logger): Omit<LeaseDeps, 'signal'> {
+export function leaseDeps(app: Pick<App, 'leases' | 'db' | 'config'>, io: Pick<CommandIo, 'leaseHolder'>, log: Logger): Omit<LeaseDeps, 'signal'> {
   return {
     leases: app.leases,
+    ttlMs: app.config.scans.leaseSeconds * 1000,
     holder: io.leaseHolder ?? leaseHolderId(),
     clock: () => new Date(),
     log,

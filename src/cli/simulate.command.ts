@@ -7,6 +7,8 @@ import type { CommandIo } from './scan.command.js';
 export interface SimulateOptions {
   profile: 'initial' | 'defined' | 'capable';
   port: number;
+  /** The address to listen on (default 127.0.0.1; 0.0.0.0 in a container, for the other services). */
+  host?: string;
   seed: number;
   environments?: number;
   size?: SimulatorSize;
@@ -25,6 +27,7 @@ export async function simulateCommand(options: SimulateOptions, io: CommandIo): 
   const simulatorOptions: SimulatorOptions = {
     profile: options.profile,
     port: options.port,
+    ...(options.host ? { host: options.host } : {}),
     seed: options.seed,
     ...(options.environments === undefined ? {} : { environments: options.environments }),
     ...(options.size ? { size: options.size } : {}),

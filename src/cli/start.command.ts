@@ -13,14 +13,12 @@ import { createMetrics } from '../api/metrics.js';
 import { PpmatError } from '../errors/catalogue.js';
 import { isLive } from '../store/lease-repository.js';
 import { catchUpMissedRuns } from '../scheduler/catch-up.js';
-import { runScan } from '../scheduler/run-scan.js';
-import { explainAbort } from '../scheduler/scan-abort.js';
+import { openScanQueue, type ScanQueue } from '../queue/scan-queue.js';
+import { startQueueScheduler } from '../queue/queue-scheduler.js';
 import { startScheduler, type ScheduleEntry, type Scheduler } from '../scheduler/scheduler.js';
 import type { ScanTrigger } from '../store/scan-repository.js';
-import type { Logger } from 'pino';
-import { createRetention } from '../store/retention.js';
-import { openApp, scanDeps, type App } from './app.js';
-import { scanAttestations } from './attestations.js';
+import { openApp } from './app.js';
+import { serviceScan } from './service-scan.js';
 import { renderTable } from './render.js';
 import type { CommandIo } from './scan.command.js';
 import { leaseDeps, ORPHANED_REASON } from './scan-lease.js';
@@ -32,15 +30,6 @@ export interface StartCommandOptions {
   shutdownGraceMs?: number;
 }
 
-async function pruneAfterScan(app: App, log: Logger): Promise<void> {
-  try {
-    const result = await createRetention(app.db.prisma).prune({ policy: app.config.retention, now: new Date() });
-    log.info({ deletedScans: result.deletedScans, deletedEvidence: result.deletedEvidence }, 'retention applied');
-  } catch (error) {
-    log.error({ err: error }, 'the retention policy could not be applied; scans are kept until the next night');
-  }
-}
-
 export async function startCommand(options: StartCommandOptions, io: CommandIo): Promise<number> {
   const app = await openApp({ cwd: io.cwd, env: io.env, logToTerminal: Boolean(io.stderr.isTTY), defaultLogLevel: 'info', ...(options.config ? { configPath: options.config } : {}) });
   const log = app.log.child({ component: 'service' });
@@ -50,6 +39,7 @@ export async function startCommand(options: StartCommandOptions, io: CommandIo):
   let http: HttpService | undefined;
   const metrics = createMetrics(app.db.prisma);
   let cancelRetries = (): void => undefined;
+  let closeQueue = (): Promise<void> => Promise.resolve();
   try {
     // Channels first: a secret that cannot be read refuses to start, before any scan.
     delivery = await startAlertDelivery(app, app.log.child({ component: 'alerts' }), io.signal, { env: io.env, onDelivery: (report) => metrics.observeDelivery(report) });
@@ -71,32 +61,38 @@ export async function startCommand(options: StartCommandOptions, io: CommandIo):
 
     const areaNames = new Map(app.ruleSet.areas.map((a) => [a.id, a.name]));
     const entries: ScheduleEntry[] = [...targets.values()].map((t) => ({ tenantId: t.tenant.id, cron: t.tenant.schedule, timezone: t.tenant.timezone }));
-    const running = startScheduler({
-      entries,
-      lease: leaseDeps(app, io, app.log.child({ component: 'lease' })),
-      log,
-      ...(options.shutdownGraceMs !== undefined ? { graceMs: options.shutdownGraceMs } : {}),
-      scan: async (tenantId: string, trigger: ScanTrigger, context) => {
-        const target = targets.get(tenantId)!;
-        // We hold the lease now: a scan of this tenant still `running` is a dead process's.
-        await app.store.abortOrphanedScans(new Date(), ORPHANED_REASON);
-        // No progress line here: the service logs each step, and the two would interleave.
-        let outcome;
-        try {
-          outcome = await runScan({ ...scanDeps(app, target, context.signal), onStarted: context.attach }, { tenantId, displayName: target.tenant.displayName, attestations: await scanAttestations(app, target) }, trigger);
-        } catch (error) {
-          throw explainAbort(error, context.signal);
-        }
-        metrics.observeScan({ tenantId, trigger, status: outcome.status, durationMs: outcome.durationMs, collectorRuns: outcome.collectorRuns });
-        // After each nightly scan, the retention policy (cheap when there is nothing to delete).
-        if (trigger === 'schedule') await pruneAfterScan(app, log);
-        if (trigger === 'startup') {
-          const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
-          io.stdout.write(`${renderTable(outcome, { tenantName: target.tenant.displayName, color, areaNames })}\n`);
-        }
-        return outcome;
-      },
-    });
+    let queue: ScanQueue | undefined;
+    let running: Scheduler;
+    if (app.config.scans.mode === 'queue') {
+      // Distributed mode: this process schedules and serves; `ppmat worker` processes scan.
+      queue = await openScanQueue({
+        databaseUrl: app.config.databaseUrl!,
+        log: app.log.child({ component: 'queue' }),
+        jobTimeoutSeconds: app.config.scans.jobTimeoutMinutes * 60,
+        retryLimit: app.config.scans.retries,
+        retryDelaySeconds: Math.ceil(app.config.scans.leaseSeconds),
+      });
+      closeQueue = () => queue!.stop(1_000);
+      running = startQueueScheduler({ entries, queue, log, clock: () => new Date() });
+      log.info('distributed mode: scans are queued for `ppmat worker` processes');
+    } else {
+      running = startScheduler({
+        entries,
+        lease: leaseDeps(app, io, app.log.child({ component: 'lease' })),
+        log,
+        ...(options.shutdownGraceMs !== undefined ? { graceMs: options.shutdownGraceMs } : {}),
+        scan: async (tenantId: string, trigger: ScanTrigger, context) => {
+          const target = targets.get(tenantId)!;
+          // No progress line here: the service logs each step, and the two would interleave.
+          const outcome = await serviceScan(app, target, trigger, context, { metrics, log });
+          if (trigger === 'startup') {
+            const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
+            io.stdout.write(`${renderTable(outcome, { tenantName: target.tenant.displayName, color, areaNames })}\n`);
+          }
+          return outcome;
+        },
+      });
+    }
     scheduler = running;
     if (app.config.api.enabled) {
       const deps = await apiFromApp(app, {
@@ -147,6 +143,7 @@ export async function startCommand(options: StartCommandOptions, io: CommandIo):
     await scheduler?.stop();
     await delivery?.stop();
     await http?.close();
+    await closeQueue().catch(() => undefined);
     for (const target of targets.values()) await target.close().catch(() => undefined);
     await app.close();
     log.info('stopped');

@@ -173,6 +173,24 @@ export const entraAuthSchema = z.strictObject({
 }).refine((e) => !(e.clientSecretEnv && e.clientSecretFile), { message: 'give at most one of clientSecretEnv or clientSecretFile' });
 export type EntraAuthConfig = z.infer<typeof entraAuthSchema>;
 
+/**
+ * Where scans run. `local`: in the `ppmat start` process (one machine; the embedded database
+ * works). `queue`: `ppmat start` enqueues them in PostgreSQL (pg-boss) and `ppmat worker`
+ * processes, on any number of machines, run them.
+ */
+export const scansSchema = z
+  .strictObject({
+    mode: z.enum(['local', 'queue']).default('local'),
+    /** A scan's lease on its tenant lasts this long without renewal: a dead process frees its tenant after it. */
+    leaseSeconds: z.coerce.number<string | number>().min(3).max(3600).default(120),
+    /** queue: how long a job may run before it is given to another worker (longer than your longest scan). */
+    jobTimeoutMinutes: z.number().min(1).max(1439).default(180),
+    /** queue: how many times a failed or abandoned job is tried again. */
+    retries: z.int().min(0).max(20).default(3),
+  })
+  .prefault({});
+export type ScansConfig = z.infer<typeof scansSchema>;
+
 /** The HTTP API and dashboard (`ppmat serve`, `npm start`). */
 export const apiSchema = z
   .strictObject({
@@ -262,5 +280,9 @@ export const configSchema = z.strictObject({
     .default({ profile: 'defined', seed: 42, environments: 12, schedule: '0 2 * * *', timezone: 'UTC', targets: [] }),
   tenants: z.array(tenantSchema).default([]),
   api: apiSchema,
+  scans: scansSchema,
+}).refine((config) => config.scans.mode !== 'queue' || config.databaseUrl !== undefined, {
+  message: 'scans.mode: queue needs a PostgreSQL server (databaseUrl or DATABASE_URL): the queue lives there, shared by the workers',
+  path: ['scans', 'mode'],
 });
 export type Config = z.infer<typeof configSchema>;

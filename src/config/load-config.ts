@@ -19,6 +19,8 @@ export const ENV_OVERRIDES = {
   PPMAT_DEMO_PROFILE: 'demo.profile',
   PPMAT_API_HOST: 'api.host',
   PPMAT_API_PORT: 'api.port',
+  PPMAT_SCAN_MODE: 'scans.mode',
+  PPMAT_LEASE_SECONDS: 'scans.leaseSeconds',
 } as const;
 
 export interface LoadedConfig {

@@ -10,11 +10,9 @@
  * `<`, `>`, `&`, quotes and U+2028/2029 so no string can end its script element.
  */
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { PpmatError } from '../errors/catalogue.js';
 import type { RoadmapStep } from '../scoring/roadmap.js';
-import { PACKAGE_ROOT } from '../store/paths.js';
+import { CHARTS_SCRIPT, chartJsFile } from '../dashboard/assets.js';
 import { levelRange, STATUS_LABELS, STATUS_ORDER, trendsWindowText, utcMinute, type ReportCapability, type ReportModel } from './report-model.js';
 
 /** The scripts the report inlines, as source text. */
@@ -32,30 +30,13 @@ export interface HtmlAssetPaths {
 
 export const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
 
-/** Where the dashboard engineer's chart script lives (served by the dashboard, inlined here). */
-export const CHARTS_SCRIPT = path.join(PACKAGE_ROOT, 'src', 'dashboard', 'public', 'charts.js');
-
-/** The installed Chart.js UMD build. Its package's `exports` map hides `dist/`, so it is found beside the entry point. */
-export function chartJsFile(): string {
-  const require = createRequire(import.meta.url);
-  try {
-    return require.resolve('chart.js/dist/chart.umd.min.js');
-  } catch {
-    // ERR_PACKAGE_PATH_NOT_EXPORTED (chart.js 4): resolve the package's own entry, in dist/.
-  }
-  try {
-    return path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js');
-  } catch (error) {
-    throw new PpmatError('PPMAT_E_REPORT_INVALID', `--format html inlines Chart.js, which is not installed (${(error as Error).message}).`, { where: 'chart.js' });
-  }
-}
-
 /**
  * Reads the scripts to inline. A missing file fails the report, naming the file: an HTML
  * report without its charts would look fine and be wrong.
  */
 export async function readHtmlAssets(paths: Partial<HtmlAssetPaths> = {}): Promise<HtmlAssets> {
   const files: HtmlAssetPaths = { chartJs: paths.chartJs ?? chartJsFile(), chartsScript: paths.chartsScript ?? CHARTS_SCRIPT };
+  // A missing Chart.js (a broken install) reads as a missing file below, naming it.
   const read = async (file: string): Promise<string> => {
     try {
       return await readFile(file, 'utf8');

@@ -113,7 +113,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
 }
 
 /** A node-cron task that skips a run while the previous one is still going (node-cron's noOverlap). */
-function startCronTask(entry: ScheduleEntry, fire: () => Promise<unknown>): CronTask {
+export function startCronTask(entry: ScheduleEntry, fire: () => Promise<unknown>): CronTask {
   const task = createCronTask(entry.cron, fire, { name: `scan:${entry.tenantId}`, timezone: entry.timezone, noOverlap: true });
   void task.start();
   return { nextRun: () => task.getNextRun(), stop: () => task.destroy() };

@@ -12,9 +12,8 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadReportInputs } from '../../src/report/load-report.js';
+import { CHARTS_SCRIPT, chartJsFile } from '../../src/dashboard/assets.js';
 import {
-  CHARTS_SCRIPT,
-  chartJsFile,
   CONTENT_SECURITY_POLICY,
   embeddedJson,
   embeddedReportData,

@@ -6,12 +6,10 @@
  */
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { PACKAGE_ROOT } from '../../store/paths.js';
+import { chartJsFile, DASHBOARD_DIR } from '../../dashboard/assets.js';
 import type { ApiDeps } from '../api-deps.js';
 
-export const DASHBOARD_DIR = path.join(PACKAGE_ROOT, 'src', 'dashboard', 'public');
 export const DASHBOARD_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 const SECURITY_HEADERS = {
@@ -21,11 +19,6 @@ const SECURITY_HEADERS = {
   'x-frame-options': 'DENY',
 };
 
-/** The folder of Chart.js's builds: its exports map hides the UMD build, so resolve the package and look beside it. */
-export function chartJsDir(): string {
-  return path.dirname(createRequire(import.meta.url).resolve('chart.js'));
-}
-
 export function dashboardRoutes(deps: Pick<ApiDeps, 'dashboardDir'>): FastifyPluginAsync {
   const root = deps.dashboardDir ?? DASHBOARD_DIR;
   return async (app) => {
@@ -33,7 +26,7 @@ export function dashboardRoutes(deps: Pick<ApiDeps, 'dashboardDir'>): FastifyPlu
       for (const [name, value] of Object.entries(SECURITY_HEADERS)) void reply.header(name, value);
     };
     await app.register(fastifyStatic, { root, prefix: '/assets/', decorateReply: true, index: false, setHeaders, allowedPath: (file) => file !== '/index.html' });
-    await app.register(fastifyStatic, { root: chartJsDir(), prefix: '/assets/vendor/', decorateReply: false, index: false, setHeaders, allowedPath: (file) => file === '/chart.umd.min.js' });
+    await app.register(fastifyStatic, { root: path.dirname(chartJsFile()), prefix: '/assets/vendor/', decorateReply: false, index: false, setHeaders, allowedPath: (file) => file === '/chart.umd.min.js' });
     app.get('/', { config: { access: 'anonymous' }, schema: { hide: true } }, async (_request, reply) => {
       for (const [name, value] of Object.entries(SECURITY_HEADERS)) void reply.header(name, value);
       return reply.header('cache-control', 'no-cache').sendFile('index.html', root);
