@@ -20,6 +20,7 @@ import { scanAttestations } from './attestations.js';
 import { createProgressDisplay } from './progress.js';
 import { renderJson, renderTable } from './render.js';
 import { leaseDeps, ORPHANED_REASON, tenantBusyError } from './scan-lease.js';
+import { createThrottleStore, type ThrottleStore } from '../store/throttle-repository.js';
 import { configuredTarget, demoTarget, type DemoProfile, type TenantTarget } from './tenant-targets.js';
 
 export interface ScanCommandOptions {
@@ -89,7 +90,7 @@ export async function scanAndPrint(options: Omit<ScanCommandOptions, 'format'>, 
   try {
     // Refused before any scan starts, like a broken rule file.
     const scuba = await loadScubaFramework(await scubaFrameworkFile(app.config.rulesDir));
-    targets.push(...(await selectTargets(app.config, options, app.log, io.env)));
+    targets.push(...(await selectTargets(app.config, options, app.log, io.env, createThrottleStore(app.db.prisma))));
     let exit: number = EXIT.ok;
     const areaNames = new Map(app.ruleSet.areas.map((a) => [a.id, a.name]));
     const lease = { ...leaseDeps(app, io, app.log.child({ component: 'lease' })), signal: io.signal };
@@ -146,11 +147,12 @@ async function selectTargets(
   options: Omit<ScanCommandOptions, 'format'>,
   log: Awaited<ReturnType<typeof openApp>>['log'],
   env: NodeJS.ProcessEnv,
+  throttle: ThrottleStore,
 ): Promise<TenantTarget[]> {
   const selected = selectTenants(config, options);
   if (selected === 'demo') return [await demoTarget(config, log, options.profile ?? config.demo.profile)];
   const targets: TenantTarget[] = [];
-  for (const tenant of selected) targets.push(await configuredTarget(config, tenant, log, env));
+  for (const tenant of selected) targets.push(await configuredTarget(config, tenant, log, env, { throttle }));
   return targets;
 }
 

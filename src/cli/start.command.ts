@@ -12,6 +12,7 @@ import { startHttpService, type HttpService } from '../api/http-service.js';
 import { createMetrics } from '../api/metrics.js';
 import { PpmatError } from '../errors/catalogue.js';
 import { isLive } from '../store/lease-repository.js';
+import { createThrottleStore } from '../store/throttle-repository.js';
 import { catchUpMissedRuns } from '../scheduler/catch-up.js';
 import { openScanQueue, type ScanQueue } from '../queue/scan-queue.js';
 import { startQueueScheduler } from '../queue/queue-scheduler.js';
@@ -52,7 +53,7 @@ export async function startCommand(options: StartCommandOptions, io: CommandIo):
       targets.set(target.tenant.id, target);
     } else {
       for (const tenant of app.config.tenants.filter((t) => t.enabled)) {
-        targets.set(tenant.id, await configuredTarget(app.config, tenant, log, io.env));
+        targets.set(tenant.id, await configuredTarget(app.config, tenant, log, io.env, { throttle: createThrottleStore(app.db.prisma) }));
       }
     }
     for (const target of targets.values()) await app.store.upsertTenant(target.tenant);

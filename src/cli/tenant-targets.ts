@@ -10,6 +10,8 @@ import { resolveEndpoints, type CloudProfile } from '../auth/clouds.js';
 import { createCredential, StaticTokenCredential, type CredentialConfig } from '../auth/credentials.js';
 import { inventorySchema, type Config, type InventoryConfig, type TenantConfig } from '../config/config-schema.js';
 import { PpmatError } from '../errors/catalogue.js';
+import { createSharedHostLimiter } from '../http/shared-host-limiter.js';
+import type { ThrottleStore } from '../store/throttle-repository.js';
 import { createGraphClient, type GraphClient, type PpmatGraphClient } from '../http/graph-client.js';
 import { createHostLimiter, type HostLimiter } from '../http/host-limiter.js';
 import { createHttpClient, type PpmatHttpClient } from '../http/http-client.js';
@@ -96,8 +98,12 @@ export async function demoTarget(config: Config, log: Logger, profile: DemoProfi
   };
 }
 
-/** A configured tenant: its credential (secrets read from env or file now), cloud endpoints and attestations. */
-export async function configuredTarget(config: Config, tenant: TenantConfig, log: Logger, env: NodeJS.ProcessEnv): Promise<TenantTarget> {
+/**
+ * A configured tenant: its credential (secrets read from env or file now), cloud endpoints and
+ * attestations. With `throttle`, its hosts' throttling pauses are shared through the database
+ * with every process scanning the tenant.
+ */
+export async function configuredTarget(config: Config, tenant: TenantConfig, log: Logger, env: NodeJS.ProcessEnv, shared: { throttle?: ThrottleStore } = {}): Promise<TenantTarget> {
   const { dataverse, ...baseUrls } = tenant.endpoints ?? {};
   const endpoints = resolveEndpoints(tenant.cloud, {
     baseUrls,
@@ -106,7 +112,10 @@ export async function configuredTarget(config: Config, tenant: TenantConfig, log
     ...(tenant.authorityHost ? { authorityHost: tenant.authorityHost } : {}),
   });
   const credential = createCredential(await resolveCredential(tenant, env), { authorityHost: endpoints.authorityHost });
-  const limiter = hostLimiter(config);
+  const local = hostLimiter(config);
+  const limiter = shared.throttle
+    ? createSharedHostLimiter({ inner: local, store: shared.throttle, keyOf: (host) => `${tenant.id}|${host}`, log: log.child({ component: 'http', tenantId: tenant.id }) })
+    : local;
   const root = httpClient(config, endpoints, credential, log, limiter);
   const graph = graphClient(config, endpoints, credential, log, limiter);
   return {

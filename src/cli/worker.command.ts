@@ -14,6 +14,7 @@ import { openScanQueue, type ReceivedScanJob, type ScanQueue } from '../queue/sc
 import { withLease } from '../scheduler/lease.js';
 import { SHUTDOWN_GRACE_MS } from '../scheduler/scheduler.js';
 import { isLive } from '../store/lease-repository.js';
+import { createThrottleStore } from '../store/throttle-repository.js';
 import { openApp, type App } from './app.js';
 import type { CommandIo } from './scan.command.js';
 import { leaseDeps } from './scan-lease.js';
@@ -125,7 +126,7 @@ async function resolveTarget(app: App, tenantId: string, log: Logger, env: NodeJ
   }
   const tenant = app.config.tenants.find((t) => t.id === tenantId && t.enabled);
   if (!tenant) throw new PpmatError('PPMAT_E_TENANT_UNKNOWN', `the queue holds a scan of tenant ${tenantId}, which this worker's ppmat.yaml does not enable.`);
-  return configuredTarget(app.config, tenant, log, env);
+  return configuredTarget(app.config, tenant, log, env, { throttle: createThrottleStore(app.db.prisma) });
 }
 
 /** Whether a scan with results of the job's tenant started after the job was queued (its work is done). */
