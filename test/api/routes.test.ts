@@ -222,6 +222,20 @@ describe('health and metrics', () => {
     await server.close();
   });
 
+  it('serves the dashboard and its files without credentials, under a strict CSP, and nothing beside them', async () => {
+    const page = await rig.server.inject({ url: '/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    for (const asset of ['/assets/app.js', '/assets/charts.js', '/assets/styles.css', '/assets/vendor/chart.umd.min.js']) {
+      const response = await rig.server.inject({ url: asset });
+      expect(response.statusCode, asset).toBe(200);
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+    }
+    expect((await rig.server.inject({ url: '/assets/vendor/chart.js' })).statusCode).toBe(404);
+    expect((await rig.server.inject({ url: '/assets/../../package.json' })).statusCode).toBe(404);
+  });
+
   it('publishes the OpenAPI document and a browsable page', async () => {
     const document = await rig.server.inject({ url: '/openapi.json' });
     expect(document.json()).toMatchObject({ openapi: expect.stringMatching(/^3\./), info: { title: 'ppmat API' } });
