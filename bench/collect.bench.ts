@@ -1,25 +1,33 @@
 /**
- * `npm run bench`: scans a simulated tenant of 10,000 environments, 100,000 apps and
- * 200,000 flows under a simulated throttle, then scans it again unchanged, and prints:
- * requests made, the least time the throttle allows for them, the actual time, their ratio,
- * the 429s, peak memory, and the rescan's requests against the first scan's. Writes
- * bench/results/collect.json.
+ * The collect bench (run by `npm run bench`, bench/run.ts): scans a simulated tenant of 10,000
+ * environments, 100,000 apps and 200,000 flows under a simulated throttle, then scans it again
+ * unchanged, and prints: requests made, the least time the throttle allows for them, the
+ * actual time, their ratio, the 429s, peak memory, the rescan's requests against the first
+ * scan's, the bytes each scan added to the database (pg_total_relation_size of every table,
+ * before and after), and how long judging the first scan takes when it is replayed from the
+ * store (bench/judge-replay.ts: facts, every check, scoring; the median of `--repeat`).
+ * Writes bench/results/collect.json.
  *
- * Options: --size envs,apps,flows[,policies]  --throttle <requests per second per host>
- *          --concurrency <per host>  --out <file>
+ * Options (bench/bench-options.ts): --size envs,apps,flows[,policies]
+ *          --throttle <requests per second per host>  --burst <n>  --concurrency <per host>
+ *          --repeat <judge steps timed>  --out <file>
  * The simulator runs in a child process; the scan stores into a fresh embedded database
  * (PGlite, in this process: its memory is part of peakRssMb, the JS heap is shown apart).
+ * peakRssMb covers the two scans; the replay that follows is measured apart.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { writeHeapSnapshot } from 'node:v8';
 import { openApp, scanDeps } from '../src/cli/app.js';
 import { configuredTarget } from '../src/cli/tenant-targets.js';
 import { runScan, type ScanOutcome, type ScanProgressEvent } from '../src/scheduler/run-scan.js';
+import { intOption, parseBenchArgs } from './bench-options.js';
+import { replayJudgement } from './judge-replay.js';
+import { growth, round } from './stats.js';
+import { tableBytes } from './table-bytes.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -30,19 +38,13 @@ interface SimulatorStats {
   byHost: Record<string, number>;
 }
 
-const { values } = parseArgs({
-  options: {
-    size: { type: 'string', default: '10000,100000,200000' },
-    throttle: { type: 'string', default: '2000' },
-    burst: { type: 'string' },
-    concurrency: { type: 'string', default: '16' },
-    out: { type: 'string', default: path.join(HERE, 'results', 'collect.json') },
-  },
-});
-const [environments = 10_000, apps = 100_000, flows = 200_000, policies = 50] = (values.size ?? '').split(',').map((n) => Number.parseInt(n, 10));
-const requestsPerSecond = Number(values.throttle);
-const burst = values.burst === undefined ? requestsPerSecond : Number(values.burst);
-const concurrency = Number(values.concurrency);
+const values = parseBenchArgs();
+const out = values.out ?? path.join(HERE, 'results', 'collect.json');
+const [environments = 10_000, apps = 100_000, flows = 200_000, policies = 50] = (values.size ?? '10000,100000,200000').split(',').map((n) => Number.parseInt(n, 10));
+const requestsPerSecond = intOption(values.throttle, 'throttle', 2000);
+const burst = intOption(values.burst, 'burst', requestsPerSecond);
+const concurrency = intOption(values.concurrency, 'concurrency', 16);
+const repeat = Math.max(1, intOption(values.repeat, 'repeat', 5));
 
 function startChild(): Promise<{ child: ChildProcess; url: string; tenantId: string }> {
   const child = fork(path.join(HERE, 'simulator-child.ts'), {
@@ -143,6 +145,7 @@ async function main(): Promise<void> {
   await app.store.upsertTenant(target.tenant);
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
+  const judging = scanDeps(app, target, controller.signal);
 
   const scan = async (label: string): Promise<{ outcome: ScanOutcome; seconds: number; minSeconds: number; throttled: number }> => {
     const before = await simulatorStats(child);
@@ -166,19 +169,37 @@ async function main(): Promise<void> {
   };
 
   process.stderr.write(`bench: ${environments} environments, ${apps} apps, ${flows} flows; throttle ${requestsPerSecond}/s per host (burst ${burst}); ${concurrency} requests in flight per host\n`);
+  const loadBefore = loadavg()[0]!;
+  const bytesBefore = await tableBytes(app.db.pool);
   const first = await scan('first scan');
+  const bytesAfterFirst = await tableBytes(app.db.pool);
   // PPMAT_BENCH_HEAPSNAPSHOT=file: what the process still holds once the first scan is done.
   if (process.env.PPMAT_BENCH_HEAPSNAPSHOT) {
     gc?.();
     process.stderr.write(`heap snapshot: ${writeHeapSnapshot(process.env.PPMAT_BENCH_HEAPSNAPSHOT)}\n`);
   }
   const second = await scan('rescan');
-  await app.close();
+  const bytesAfterRescan = await tableBytes(app.db.pool);
+  // The scans' memory, before the replay below holds every inventory document at once.
+  const scanMemory = { ...memory, maxRss: process.resourceUsage().maxRSS * 1024 };
+  const loadAfterScans = loadavg()[0]!;
   child.send({ type: 'close' });
+
+  process.stderr.write(`  replaying the first scan's judge step ${repeat} times\n`);
+  memory.peakRss = 0;
+  const replay = await replayJudgement(app, first.outcome.scanId, {
+    repeat,
+    attestations: [],
+    ...(judging.parameters ? { parameters: judging.parameters } : {}),
+    ...(judging.scoring ? { scoring: judging.scoring } : {}),
+  });
+  const replayPeakRss = memory.peakRss;
+  await app.close();
   await rm(dir, { recursive: true, force: true });
 
   const requests = (outcome: ScanOutcome): number => outcome.collectorRuns.reduce((sum, run) => sum + run.requests, 0);
-  const usage = process.resourceUsage();
+  const firstBytes = growth(bytesBefore, bytesAfterFirst);
+  const rescanBytes = growth(bytesAfterFirst, bytesAfterRescan);
   const result = {
     size: { environments, apps, flows, policies },
     throttle: { requestsPerSecond, burst, concurrencyPerHost: concurrency },
@@ -188,9 +209,9 @@ async function main(): Promise<void> {
     actualSeconds: round(first.seconds),
     throttleRatio: round(first.seconds / Math.max(first.minSeconds, 0.001)),
     throttled429: first.throttled,
-    peakRssMb: Math.max(mb(memory.peakRss), Math.round(usage.maxRSS / 1024)),
-    peakHeapMb: mb(memory.peakHeap),
-    peakLiveHeapMb: gc ? mb(memory.peakLiveHeap) : null,
+    peakRssMb: mb(Math.max(scanMemory.peakRss, scanMemory.maxRss)),
+    peakHeapMb: mb(scanMemory.peakHeap),
+    peakLiveHeapMb: gc ? mb(scanMemory.peakLiveHeap) : null,
     evidenceNew: first.outcome.saved.evidenceNew,
     rescanRequests: requests(second.outcome),
     rescanRequestRatio: round(requests(second.outcome) / Math.max(1, requests(first.outcome))),
@@ -198,12 +219,27 @@ async function main(): Promise<void> {
     rescanMinSeconds: round(second.minSeconds),
     rescanThrottled429: second.throttled,
     rescanEvidenceNew: second.outcome.saved.evidenceNew,
+    firstScanBytes: firstBytes.total,
+    rescanBytes: rescanBytes.total,
+    storageRatio: round(rescanBytes.total / Math.max(1, firstBytes.total), 5),
+    firstScanBytesByTable: Object.fromEntries(firstBytes.byTable),
+    rescanBytesByTable: Object.fromEntries(rescanBytes.byTable),
+    evalSeconds: round(replay.medianSeconds),
+    evalRunsSeconds: replay.seconds.map((s) => round(s)),
+    evalLoadSeconds: round(replay.loadSeconds),
+    evalPartitionDocuments: replay.partitionDocuments,
+    evalChecks: replay.checks,
+    evalStatements: replay.statements,
+    evalPeakRssMb: mb(replayPeakRss),
+    evalDisagreements: replay.disagreements,
+    // Other processes on the machine slow the bench down: the 1-minute load average before the scans, after them, after the replay.
+    loadAverage: [round(loadBefore, 2), round(loadAfterScans, 2), round(loadavg()[0]!, 2)],
     levels: Object.fromEntries(first.outcome.areaScores.map((a) => [a.area, a.level])),
     node: process.version,
     at: new Date().toISOString(),
   };
-  await mkdir(path.dirname(values.out ?? ''), { recursive: true });
-  await writeFile(values.out ?? '', `${JSON.stringify(result, null, 2)}\n`);
+  await mkdir(path.dirname(out), { recursive: true });
+  await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
   console.table({
     'first scan': { requests: result.requests, 'least s': result.minSeconds, 'actual s': result.actualSeconds, ratio: result.throttleRatio, '429s': result.throttled429 },
     // Under a second of throttle time the ratio says nothing (the burst absorbs the requests).
@@ -220,11 +256,20 @@ async function main(): Promise<void> {
       (result.peakLiveHeapMb === null ? '' : `, ${result.peakLiveHeapMb} MB live JS heap (after full collections)`),
   );
   console.log(`rescan requests / first scan requests: ${result.rescanRequestRatio}`);
-  console.log(`wrote ${values.out}`);
+  console.log(
+    `database growth (pg_total_relation_size of every table): first scan ${mib(firstBytes.total)}, unchanged rescan ${mib(rescanBytes.total)} ` +
+      `(${rescanBytes.byTable.map(([table, bytes]) => `${table} ${mib(bytes)}`).join(', ') || 'nothing'}); ratio ${result.storageRatio}`,
+  );
+  console.log(
+    `judge step replayed from the store (${replay.partitionDocuments} partition documents, ${replay.checks} checks, ${replay.statements} statements): ` +
+      `median ${result.evalSeconds} s of ${repeat} (${result.evalRunsSeconds.join(', ')}); reading them back took ${result.evalLoadSeconds} s; ` +
+      (replay.disagreements.length === 0 ? 'the replay judges as the scan did' : `${replay.disagreements.length} differences from the stored judgement: ${replay.disagreements.slice(0, 5).join('; ')}`),
+  );
+  console.log(`wrote ${out}`);
 }
 
-function round(n: number): number {
-  return Math.round(n * 1000) / 1000;
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 await main();

@@ -22,6 +22,15 @@ export interface TenantTargetsRepository {
   reset(tenantId: string): Promise<boolean>;
 }
 
+/** The API-set targets of a tenant row (read with other columns, e.g. by a list of tenants); null when none. */
+export function apiTargetsOf(row: { targets: unknown; targetsSetBy: string | null; targetsSetAt: Date | null }): ApiTargets | null {
+  if (row.targets === null || row.targetsSetAt === null) return null;
+  const parsed = targetsSchema.safeParse(row.targets);
+  // A row this repository did not write: treated as none, so ppmat.yaml's targets apply.
+  if (!parsed.success) return null;
+  return { targets: parsed.data, setBy: row.targetsSetBy ?? 'unknown', setAt: row.targetsSetAt };
+}
+
 export function createTenantTargetsRepository(prisma: PrismaClient | Prisma.TransactionClient): TenantTargetsRepository {
   const requireTenant = async (tenantId: string) => {
     const row = await prisma.tenant.findUnique({ where: { id: tenantId }, select: { targets: true, targetsSetBy: true, targetsSetAt: true } });
@@ -31,11 +40,7 @@ export function createTenantTargetsRepository(prisma: PrismaClient | Prisma.Tran
   return {
     async get(tenantId) {
       const row = await prisma.tenant.findUnique({ where: { id: tenantId }, select: { targets: true, targetsSetBy: true, targetsSetAt: true } });
-      if (!row || row.targets === null || row.targetsSetAt === null) return null;
-      const parsed = targetsSchema.safeParse(row.targets);
-      // A row this repository did not write: treated as none, so ppmat.yaml's targets apply.
-      if (!parsed.success) return null;
-      return { targets: parsed.data, setBy: row.targetsSetBy ?? 'unknown', setAt: row.targetsSetAt };
+      return row ? apiTargetsOf(row) : null;
     },
 
     async set(tenantId, targets, setBy, setAt) {

@@ -25,6 +25,9 @@ export function historyRoutes(deps: ApiDeps): FastifyPluginAsync {
 
     api.get('/tenants/:tenantId/trends', {
       config: { access: 'viewer' },
+      // The largest answer (a year of nights × nine areas, and adoption): written as is, not
+      // re-validated point by point against its schema (the handler's type already is it).
+      serializerCompiler: () => (data) => JSON.stringify(data),
       schema: {
         tags: ['history'],
         summary: `Level (with range) of each area and adoption counts, per scan with results (default: the last ${DEFAULT_TREND_DAYS} days).`,

@@ -6,6 +6,8 @@
 import { PpmatError } from '../../errors/catalogue.js';
 import type { AreaTarget } from '../../scoring/targets.js';
 import type { Level } from '../../scoring/types.js';
+import type { ScanStatus } from '../../store/scan-repository.js';
+import { apiTargetsOf } from '../../store/tenant-targets-repository.js';
 import type { ApiDeps } from '../api-deps.js';
 import { iso } from '../schemas/common.js';
 import type { z } from 'zod';
@@ -25,13 +27,18 @@ export async function tenantSummaries(deps: ApiDeps, tenantIds: readonly string[
   const tenants = await prisma.tenant.findMany({ where: tenantIds ? { id: { in: [...tenantIds] } } : {}, orderBy: [{ displayName: 'asc' }, { id: 'asc' }] });
   if (tenants.length === 0) return [];
   const ids = tenants.map((t) => t.id);
+  // The last scan of each tenant, one index lookup each (Prisma's `distinct` would read every scan).
   const [lastScans, lastResults, openAlerts] = await Promise.all([
-    prisma.scan.findMany({ where: { tenantId: { in: ids } }, distinct: ['tenantId'], orderBy: [{ tenantId: 'asc' }, { id: 'desc' }], select: { id: true, tenantId: true, status: true, startedAt: true, finishedAt: true } }),
-    prisma.scan.findMany({
-      where: { tenantId: { in: ids }, status: { in: ['succeeded', 'partial'] } },
-      distinct: ['tenantId'],
-      orderBy: [{ tenantId: 'asc' }, { id: 'desc' }],
-      select: { id: true, tenantId: true, areaScores: { orderBy: { id: 'asc' }, select: { area: true, level: true, maxLevel: true } } },
+    prisma.$queryRaw<{ id: number; tenantId: string; status: ScanStatus; startedAt: Date; finishedAt: Date | null }[]>`
+      SELECT s.id, s.tenant_id AS "tenantId", s.status::text AS status, s.started_at AS "startedAt", s.finished_at AS "finishedAt"
+      FROM unnest(${ids}::text[]) AS t(id)
+      CROSS JOIN LATERAL (SELECT * FROM scan WHERE tenant_id = t.id ORDER BY started_at DESC, id DESC LIMIT 1) s`,
+    prisma.$queryRaw<{ id: number; tenantId: string }[]>`
+      SELECT s.id, s.tenant_id AS "tenantId"
+      FROM unnest(${ids}::text[]) AS t(id)
+      CROSS JOIN LATERAL (SELECT id, tenant_id FROM scan WHERE tenant_id = t.id AND status IN ('succeeded', 'partial') ORDER BY started_at DESC, id DESC LIMIT 1) s`.then(async (scans) => {
+      const scores = await prisma.areaScore.findMany({ where: { scanId: { in: scans.map((s) => s.id) } }, orderBy: { id: 'asc' }, select: { scanId: true, area: true, level: true, maxLevel: true } });
+      return scans.map((scan) => ({ ...scan, areaScores: scores.filter((a) => a.scanId === scan.id) }));
     }),
     prisma.alert.groupBy({ by: ['tenantId'], where: { tenantId: { in: ids }, status: 'open' }, _count: { _all: true } }),
   ]);
@@ -39,33 +46,32 @@ export async function tenantSummaries(deps: ApiDeps, tenantIds: readonly string[
   const resultOf = new Map(lastResults.map((s) => [s.tenantId, s]));
   const alertsOf = new Map(openAlerts.map((a) => [a.tenantId, a._count._all]));
   const areaNames = new Map(deps.ruleSet.areas.map((a) => [a.id as string, a.name]));
-  return Promise.all(
-    tenants.map(async (tenant) => {
-      const { targets, source } = await effectiveTargets(deps, tenant.id);
-      const last = lastScanOf.get(tenant.id);
-      const result = resultOf.get(tenant.id);
-      return {
-        id: tenant.id,
-        displayName: tenant.displayName,
-        cloud: tenant.cloud,
-        schedule: tenant.schedule,
-        timezone: tenant.timezone,
-        enabled: tenant.enabled,
-        targets,
-        targetsSource: source,
-        lastScan: last ? { id: last.id, status: last.status, startedAt: iso(last.startedAt), finishedAt: iso(last.finishedAt) } : null,
-        lastResultScanId: result?.id ?? null,
-        areas: (result?.areaScores ?? []).map((a) => ({
-          area: a.area as TenantSummary['areas'][number]['area'],
-          name: areaNames.get(a.area) ?? a.area,
-          level: a.level as Level,
-          maxLevel: a.maxLevel as Level,
-          target: targets.find((t) => t.area === a.area)?.level ?? null,
-        })),
-        openAlerts: alertsOf.get(tenant.id) ?? 0,
-      };
-    }),
-  );
+  return tenants.map((tenant) => {
+    const stored = apiTargetsOf(tenant);
+    const { targets, source } = stored ? { targets: stored.targets, source: 'api' as const } : { targets: deps.tenantSettings(tenant.id).targets, source: 'config' as const };
+    const last = lastScanOf.get(tenant.id);
+    const result = resultOf.get(tenant.id);
+    return {
+      id: tenant.id,
+      displayName: tenant.displayName,
+      cloud: tenant.cloud,
+      schedule: tenant.schedule,
+      timezone: tenant.timezone,
+      enabled: tenant.enabled,
+      targets,
+      targetsSource: source,
+      lastScan: last ? { id: last.id, status: last.status, startedAt: iso(last.startedAt), finishedAt: iso(last.finishedAt) } : null,
+      lastResultScanId: result?.id ?? null,
+      areas: (result?.areaScores ?? []).map((a) => ({
+        area: a.area as TenantSummary['areas'][number]['area'],
+        name: areaNames.get(a.area) ?? a.area,
+        level: a.level as Level,
+        maxLevel: a.maxLevel as Level,
+        target: targets.find((t) => t.area === a.area)?.level ?? null,
+      })),
+      openAlerts: alertsOf.get(tenant.id) ?? 0,
+    };
+  });
 }
 
 /** One tenant's summary; PPMAT_E_TENANT_UNKNOWN when ppmat never stored it. */

@@ -1,0 +1,91 @@
+/**
+ * The judge step of a stored scan, replayed and timed: its evidence families (ScanReader's
+ * loadScan) and its partition documents (the inventory of each environment) are read back
+ * from the store, then {@link evaluateSnapshot} runs on them `repeat` times: derive the facts
+ * (the inventory fact folded from the documents, as a replay must; a scan folds it while it
+ * collects), evaluate every check, score statements and levels. Reading is timed apart: it
+ * is storage, not judging.
+ */
+import type { App } from '../src/cli/app.js';
+import { INVENTORY_PARTITION_PREFIX, OWNERS_PARTITION_KEY } from '../src/evidence/inventory.schemas.js';
+import type { ResolvedParameters } from '../src/rules/parameters.js';
+import { evaluateSnapshot, type Judgement } from '../src/scheduler/evaluate-snapshot.js';
+import type { ScoringOptions } from '../src/scoring/score-areas.js';
+import type { Attestation } from '../src/scoring/types.js';
+import { median } from './stats.js';
+
+/** Partition documents read per query: large enough to be quick, small enough to hold two batches at once. */
+const READ_BATCH = 250;
+
+const PARTITIONS = `
+SELECT se."key", e."content"
+FROM "scan_evidence" se JOIN "evidence" e ON e."hash" = se."evidence_hash"
+WHERE se."scan_id" = $1 AND se."status" = 'ok' AND (se."key" LIKE $2 OR se."key" = $3) AND se."key" > $4
+ORDER BY se."key"
+LIMIT $5`;
+
+export interface ReplayOptions {
+  repeat: number;
+  attestations: Attestation[];
+  parameters?: ResolvedParameters;
+  scoring?: ScoringOptions;
+}
+
+export interface ReplayTiming {
+  /** Reading the families and partition documents back (storage, not judging). */
+  loadSeconds: number;
+  partitionDocuments: number;
+  /** Each judge step, in order. */
+  seconds: number[];
+  medianSeconds: number;
+  checks: number;
+  statements: number;
+  /** Checks whose outcome, and areas whose level, differ from what the scan stored (0 when the replay agrees). */
+  disagreements: string[];
+}
+
+export async function replayJudgement(app: App, scanId: number, options: ReplayOptions): Promise<ReplayTiming> {
+  const started = performance.now();
+  const stored = await app.reader.loadScan(scanId);
+  if (!stored) throw new Error(`scan #${scanId} is not stored`);
+  const partitions: Record<string, unknown> = {};
+  let after = '';
+  for (;;) {
+    const { rows } = await app.db.pool.query<{ key: string; content: unknown }>(PARTITIONS, [scanId, `${INVENTORY_PARTITION_PREFIX}%`, OWNERS_PARTITION_KEY, after, READ_BATCH]);
+    for (const row of rows) partitions[row.key] = row.content;
+    if (rows.length < READ_BATCH) break;
+    after = rows[rows.length - 1]!.key;
+  }
+  const loadSeconds = (performance.now() - started) / 1000;
+
+  const snapshot = { ...stored.snapshot, partitions };
+  const now = stored.finishedAt ?? stored.startedAt;
+  const seconds: number[] = [];
+  let judgement: Judgement | undefined;
+  for (let i = 0; i < options.repeat; i++) {
+    const t0 = performance.now();
+    judgement = evaluateSnapshot(app.ruleSet, snapshot, options.attestations, now, {
+      ...(options.parameters ? { parameters: options.parameters } : {}),
+      ...(options.scoring ? { scoring: options.scoring } : {}),
+    });
+    seconds.push((performance.now() - t0) / 1000);
+  }
+  return {
+    loadSeconds,
+    partitionDocuments: Object.keys(partitions).length,
+    seconds,
+    medianSeconds: median(seconds),
+    checks: app.ruleSet.checks.length,
+    statements: app.ruleSet.catalogue.length,
+    disagreements: judgement ? disagreements(stored, judgement) : [],
+  };
+}
+
+function disagreements(stored: Judgement, replayed: Judgement): string[] {
+  const out: string[] = [];
+  const outcomes = new Map(stored.checkResults.map((r) => [r.checkId, r.outcome]));
+  for (const r of replayed.checkResults) if (outcomes.get(r.checkId) !== r.outcome) out.push(`check ${r.checkId}: stored ${outcomes.get(r.checkId) ?? 'none'}, replayed ${r.outcome}`);
+  const levels = new Map(stored.areaScores.map((a) => [a.area, a.level]));
+  for (const a of replayed.areaScores) if (levels.get(a.area) !== a.level) out.push(`area ${a.area}: stored ${levels.get(a.area) ?? 'none'}, replayed ${a.level}`);
+  return out;
+}
