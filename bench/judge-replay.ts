@@ -63,8 +63,10 @@ export async function replayJudgement(app: App, scanId: number, options: ReplayO
   const seconds: number[] = [];
   let judgement: Judgement | undefined;
   for (let i = 0; i < options.repeat; i++) {
+    // Fresh evidence objects each time, as a real scan has: the CEL conversion is cached per object.
+    const fresh = { ...snapshot, evidence: structuredClone(snapshot.evidence) };
     const t0 = performance.now();
-    judgement = evaluateSnapshot(app.ruleSet, snapshot, options.attestations, now, {
+    judgement = evaluateSnapshot(app.ruleSet, fresh, options.attestations, now, {
       ...(options.parameters ? { parameters: options.parameters } : {}),
       ...(options.scoring ? { scoring: options.scoring } : {}),
     });
