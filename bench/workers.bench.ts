@@ -11,16 +11,15 @@
  * bench writes `workerSpeedup: null` with the reason. Writes bench/results/workers.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import pino from 'pino';
 import { openScanQueue } from '../src/queue/scan-queue.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/server.js';
 import { openDatabase } from '../src/store/database.js';
+import { createDatabaseOn } from '../test/support/test-database.js';
 import { intOption, parseBenchArgs } from './bench-options.js';
 import { startLocalPostgres } from './local-postgres.js';
 import { round } from './stats.js';
@@ -42,23 +41,10 @@ async function writeResult(result: Record<string, unknown>): Promise<void> {
   await writeFile(out, `${JSON.stringify({ bench: 'workers', goals: { workerSpeedup: { min: 2.5 } }, ...result }, null, 2)}\n`);
 }
 
-async function adminQuery(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 /** One run: a fresh database, the jobs queued, `workers` processes until every tenant has a scan with results. */
 async function run(serverUrl: string, simulators: RunningSimulator[], workers: number): Promise<{ seconds: number; scans: number; throttled: number }> {
-  const name = `ppmat_bench_${randomBytes(4).toString('hex')}`;
-  await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
+  const database = await createDatabaseOn(serverUrl, 'ppmat_bench');
+  const databaseUrl = database.url;
   const dir = await mkdtemp(path.join(tmpdir(), 'ppmat-bench-workers-'));
   const log = pino({ level: 'silent' });
   const db = await openDatabase({ databaseUrl, dataDir: 'unused', log });
@@ -109,7 +95,7 @@ async function run(serverUrl: string, simulators: RunningSimulator[], workers: n
     await Promise.all(exits);
     await queue.stop(1000);
     await db.close();
-    await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await database.drop();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -52,15 +52,8 @@ export interface ReportScan {
   ruleSetVersion: string;
 }
 
-export interface ReportArea {
-  area: Area;
+export interface ReportArea extends AreaScore {
   name: string;
-  level: Level;
-  maxLevel: Level;
-  met: number;
-  total: number;
-  unknown: number;
-  summary: string;
   target: { level: Level; by: string; summary: string } | null;
 }
 

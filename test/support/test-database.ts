@@ -39,8 +39,12 @@ export async function openTestDatabase(options: { migrationsDir?: string } = {})
 /** A fresh, empty database URL on the test server (or null for the embedded database). */
 export async function createEmptyServerDatabase(): Promise<{ url: string; drop(): Promise<void> } | null> {
   const serverUrl = process.env.PPMAT_TEST_DATABASE_URL;
-  if (!serverUrl) return null;
-  const name = `ppmat_test_${randomBytes(6).toString('hex')}`;
+  return serverUrl ? createDatabaseOn(serverUrl, 'ppmat_test') : null;
+}
+
+/** A fresh, empty database on the server at `serverUrl` (tests, and the workers bench), dropped by `drop`. */
+export async function createDatabaseOn(serverUrl: string, prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;

@@ -224,36 +224,31 @@
     return p !== null;
   }
 
-  /** The level of each area over time (100-500). */
-  function levelTrends(canvas, input) {
+  /** Each series' points with `field` as y, dropping the points that have no value. */
+  function linesOf(input, field) {
     var series = (input && input.series) || [];
-    var lines = series.map(function (s) {
+    return series.map(function (s) {
       return {
         name: s.name,
         points: s.points
           .map(function (p) {
-            return toPoint(p.at, p.level);
+            return toPoint(p.at, p[field]);
           })
           .filter(notNull),
       };
     });
+  }
+
+  /** The level of each area over time (100-500). */
+  function levelTrends(canvas, input) {
+    var lines = linesOf(input, 'level');
     var y = { min: 100, max: 500, ticks: { stepSize: 100, color: TEXT }, grid: { color: GRID }, title: { display: true, text: 'Level', color: TEXT } };
     return trends(canvas, lines, y, '');
   }
 
   /** Adoption counts over time (environments, makers, apps, flows, agents). */
   function adoptionTrends(canvas, input) {
-    var series = (input && input.series) || [];
-    var lines = series.map(function (s) {
-      return {
-        name: s.name,
-        points: s.points
-          .map(function (p) {
-            return toPoint(p.at, p.value);
-          })
-          .filter(notNull),
-      };
-    });
+    var lines = linesOf(input, 'value');
     var y = { beginAtZero: true, ticks: { precision: 0, color: TEXT }, grid: { color: GRID }, title: { display: true, text: 'Count', color: TEXT } };
     return trends(canvas, lines, y, '');
   }
