@@ -36,6 +36,14 @@ interface SimulatorStats {
   throttled: number;
   /** Requests answered (not 429) per virtual host. */
   byHost: Record<string, number>;
+  /** Requests answered (not 429) per endpoint family. */
+  byFamily: Record<string, number>;
+}
+
+/** Requests per endpoint family between two readings, largest first. */
+function familyRequests(before: SimulatorStats, after: SimulatorStats): Record<string, number> {
+  const counts = Object.entries(after.byFamily).map(([family, n]) => [family, n - (before.byFamily[family] ?? 0)] as const);
+  return Object.fromEntries(counts.filter(([, n]) => n > 0).sort(([, a], [, b]) => b - a));
 }
 
 const values = parseBenchArgs();
@@ -147,7 +155,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => controller.abort());
   const judging = scanDeps(app, target, controller.signal);
 
-  const scan = async (label: string): Promise<{ outcome: ScanOutcome; seconds: number; minSeconds: number; throttled: number }> => {
+  const scan = async (label: string): Promise<{ outcome: ScanOutcome; seconds: number; minSeconds: number; throttled: number; byFamily: Record<string, number> }> => {
     const before = await simulatorStats(child);
     let lastLine = 0;
     const onProgress = (event: ScanProgressEvent): void => {
@@ -165,7 +173,7 @@ async function main(): Promise<void> {
     const outcome = await runScan(scanDeps(app, target, controller.signal, onProgress), { tenantId, attestations: [] }, 'manual');
     const seconds = (performance.now() - started) / 1000;
     const after = await simulatorStats(child);
-    return { outcome, seconds, minSeconds: leastSeconds(before, after), throttled: after.throttled - before.throttled };
+    return { outcome, seconds, minSeconds: leastSeconds(before, after), throttled: after.throttled - before.throttled, byFamily: familyRequests(before, after) };
   };
 
   process.stderr.write(`bench: ${environments} environments, ${apps} apps, ${flows} flows; throttle ${requestsPerSecond}/s per host (burst ${burst}); ${concurrency} requests in flight per host\n`);
@@ -214,6 +222,8 @@ async function main(): Promise<void> {
     peakLiveHeapMb: gc ? mb(scanMemory.peakLiveHeap) : null,
     evidenceNew: first.outcome.saved.evidenceNew,
     rescanRequests: requests(second.outcome),
+    requestsByFamily: first.byFamily,
+    rescanRequestsByFamily: second.byFamily,
     rescanRequestRatio: round(requests(second.outcome) / Math.max(1, requests(first.outcome))),
     rescanSeconds: round(second.seconds),
     rescanMinSeconds: round(second.minSeconds),
@@ -255,7 +265,7 @@ async function main(): Promise<void> {
     `peak memory: ${result.peakRssMb} MB RSS (embedded database included), ${result.peakHeapMb} MB JS heap` +
       (result.peakLiveHeapMb === null ? '' : `, ${result.peakLiveHeapMb} MB live JS heap (after full collections)`),
   );
-  console.log(`rescan requests / first scan requests: ${result.rescanRequestRatio}`);
+  console.log(`rescan requests / first scan requests: ${result.rescanRequestRatio} (rescan: ${Object.entries(second.byFamily).map(([f, n]) => `${f} ${n}`).join(', ')})`);
   console.log(
     `database growth (pg_total_relation_size of every table): first scan ${mib(firstBytes.total)}, unchanged rescan ${mib(rescanBytes.total)} ` +
       `(${rescanBytes.byTable.map(([table, bytes]) => `${table} ${mib(bytes)}`).join(', ') || 'nothing'}); ratio ${result.storageRatio}`,

@@ -33,7 +33,19 @@ export interface DlpCoverageFact {
 
 /** True when the policy's scope includes the environment (by environment name, i.e. `id`). */
 export function policyCovers(policy: DlpPolicy, environmentId: string): boolean {
-  const listed = policy.environments.some((name) => name.toLowerCase() === environmentId.toLowerCase());
+  return scopeOf(policy)(environmentId);
+}
+
+/**
+ * The policy's scope as a test of an environment id: the listed names are lowercased once
+ * into a set, so 50 policies over 10,000 environments are not 500,000 scans of their lists.
+ */
+function scopeOf(policy: DlpPolicy): (environmentId: string) => boolean {
+  const names = new Set(policy.environments.map((name) => name.toLowerCase()));
+  return (environmentId) => covers(policy, names.has(environmentId.toLowerCase()));
+}
+
+function covers(policy: DlpPolicy, listed: boolean): boolean {
   switch (policy.environmentType) {
     case 'AllEnvironments':
       return true;
@@ -52,10 +64,11 @@ const ref = (environment: Environment): EnvironmentRef => ({
 
 /** Derives DLP coverage from the environment list and the DLP policies. */
 export function deriveDlpCoverage(environments: EnvironmentsEvidence, dlp: DlpPoliciesEvidence): DlpCoverageFact {
+  const scopes = dlp.policies.map((policy) => ({ displayName: policy.displayName, covers: scopeOf(policy) }));
   const coverage = environments.environments.map((environment) => ({
     ...ref(environment),
     isDefault: environment.isDefault,
-    policies: dlp.policies.filter((policy) => policyCovers(policy, environment.id)).map((policy) => policy.displayName),
+    policies: scopes.filter((scope) => scope.covers(environment.id)).map((scope) => scope.displayName),
   }));
   const defaultEntry = coverage.find((entry) => entry.isDefault);
   const uncovered = coverage.filter((entry) => entry.policies.length === 0).map(({ id, displayName, type }) => ({ id, displayName, type }));

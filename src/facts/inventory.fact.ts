@@ -32,6 +32,8 @@ export interface ResourceRef {
   displayName: string;
   environmentId: string;
   environmentName: string;
+  /** The environment's type (`Production`, `Sandbox`, `Default`, …), so a rule reads it without searching the environments. */
+  environmentType: string;
 }
 
 export interface Finding {
@@ -104,37 +106,50 @@ export interface InventoryAccumulator {
 
 const zeroSections = (): Record<InventorySection, number> => Object.fromEntries(INVENTORY_SECTIONS.map((s) => [s, 0])) as Record<InventorySection, number>;
 
-const refKey = (ref: ResourceRef): string => `${ref.environmentId}\u0000${ref.kind}\u0000${ref.id}`;
+/** Orders resources by environment, kind, then id: field by field, without building a key string per resource. */
+function compareRefs(a: ResourceRef, b: ResourceRef): number {
+  if (a.environmentId !== b.environmentId) return a.environmentId < b.environmentId ? -1 : 1;
+  if (a.kind !== b.kind) return a.kind < b.kind ? -1 : 1;
+  if (a.id !== b.id) return a.id < b.id ? -1 : 1;
+  return 0;
+}
 
 /**
- * Keeps the `max` smallest items by key, sorted: environments arrive in any order (they
- * are collected concurrently), and the examples must not depend on it.
+ * Keeps the `max` smallest items by `compare`, sorted: environments arrive in any order (they
+ * are collected concurrently), and the examples must not depend on it. Called once per
+ * resource, so the common case (the list is full and the item is not smaller than its
+ * last) returns after one comparison.
  */
-function keepSmallest<T>(list: T[], item: T, key: (item: T) => string, max: number): void {
-  const k = key(item);
-  if (list.length >= max && k >= key(list[list.length - 1] as T)) return;
+function keepSmallest<T>(list: T[], item: T, compare: (a: T, b: T) => number, max: number): void {
+  if (list.length >= max && compare(item, list[list.length - 1] as T) >= 0) return;
   let at = list.length;
-  while (at > 0 && key(list[at - 1] as T) > k) at -= 1;
+  while (at > 0 && compare(list[at - 1] as T, item) > 0) at -= 1;
   list.splice(at, 0, item);
   if (list.length > max) list.pop();
 }
 
+/** True when `keepSmallest` would keep an item that compares to the list's last as `sign`: lets a caller skip building the item. */
+const hasRoom = (list: readonly unknown[], max: number, sign: number): boolean => list.length < max || sign < 0;
+
 function pushExample(finding: Finding, ref: ResourceRef): void {
   finding.count += 1;
-  keepSmallest(finding.examples, ref, refKey, MAX_EXAMPLES);
+  keepSmallest(finding.examples, ref, compareRefs, MAX_EXAMPLES);
 }
 
+type Widest = ResourceRef & { principals: number };
+type Oldest = ResourceRef & { days: number; time: number };
+
 /** Widest first (by principals, descending), then by resource. */
-const widestKey = (ref: ResourceRef & { principals: number }): string => `${String(1e12 - ref.principals).padStart(13, '0')}\u0000${refKey(ref)}`;
+const compareWidest = (a: Widest, b: Widest): number => b.principals - a.principals || compareRefs(a, b);
 /** Oldest first (by last change, ascending), then by resource. */
-const oldestKey = (ref: ResourceRef & { time: number }): string => `${String(ref.time + 1e14).padStart(16, '0')}\u0000${refKey(ref)}`;
+const compareOldest = (a: Oldest, b: Oldest): number => a.time - b.time || compareRefs(a, b);
 
 function histogram(counts: ReadonlyMap<number, number>): Bucket[] {
   return [...counts.entries()].sort(([a], [b]) => a - b).map(([value, count]) => ({ value, count }));
 }
 
-const envKey = (e: EnvironmentName): string => e.id;
-const keepEnv = (list: EnvironmentName[], e: EnvironmentName): void => keepSmallest(list, e, envKey, MAX_EXAMPLES);
+const compareEnvs = (a: EnvironmentName, b: EnvironmentName): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const keepEnv = (list: EnvironmentName[], e: EnvironmentName): void => keepSmallest(list, e, compareEnvs, MAX_EXAMPLES);
 
 /** Creates the streaming fold of the inventory fact. */
 export function createInventoryAccumulator(options: InventoryFactOptions): InventoryAccumulator {
@@ -143,9 +158,9 @@ export function createInventoryAccumulator(options: InventoryFactOptions): Inven
   const unread = zeroSections();
   const everyone: Finding = { count: 0, examples: [] };
   const principalCounts = new Map<number, number>();
-  const widest: (ResourceRef & { principals: number })[] = [];
+  const widest: Widest[] = [];
   const ages = new Map<number, number>();
-  const oldest: (ResourceRef & { days: number; time: number })[] = [];
+  const oldest: Oldest[] = [];
   let undated = 0;
   const byOwner = new Map<string, OwnedCounter>();
   let owners: Map<string, OwnerStatus> | null = null;
@@ -175,10 +190,13 @@ export function createInventoryAccumulator(options: InventoryFactOptions): Inven
   const own = (owner: PrincipalRef, ref: ResourceRef): void => {
     if (!owner.id) return;
     const id = owner.id.toLowerCase();
-    const counter = byOwner.get(id) ?? { count: 0, examples: [] };
+    let counter = byOwner.get(id);
+    if (!counter) {
+      counter = { count: 0, examples: [] };
+      byOwner.set(id, counter);
+    }
     counter.count += 1;
-    keepSmallest(counter.examples, ref, refKey, 3);
-    byOwner.set(id, counter);
+    keepSmallest(counter.examples, ref, compareRefs, 3);
   };
 
   const judgeShared = (item: CanvasApp | CloudFlow, ref: ResourceRef): void => {
@@ -190,7 +208,11 @@ export function createInventoryAccumulator(options: InventoryFactOptions): Inven
     const groups = item.sharing?.groups ?? ('sharedGroupsCount' in item ? item.sharedGroupsCount : null) ?? 0;
     const principals = users + groups;
     principalCounts.set(principals, (principalCounts.get(principals) ?? 0) + 1);
-    if (principals > 0) keepSmallest(widest, { ...ref, principals }, widestKey, MAX_EXAMPLES);
+    if (principals === 0) return;
+    const last = widest[widest.length - 1];
+    // Most resources are not among the ten widest: decide before copying the reference.
+    if (last && !hasRoom(widest, MAX_EXAMPLES, last.principals - principals || compareRefs(ref, last))) return;
+    keepSmallest(widest, { ...ref, principals }, compareWidest, MAX_EXAMPLES);
   };
 
   const judgeAge = (lastModified: string | null, ref: ResourceRef): void => {
@@ -201,14 +223,16 @@ export function createInventoryAccumulator(options: InventoryFactOptions): Inven
     }
     const days = Math.max(0, Math.floor((now - time) / 86_400_000));
     ages.set(days, (ages.get(days) ?? 0) + 1);
-    keepSmallest(oldest, { ...ref, days, time }, oldestKey, MAX_EXAMPLES);
+    const last = oldest[oldest.length - 1];
+    if (last && !hasRoom(oldest, MAX_EXAMPLES, time - last.time || compareRefs(ref, last))) return;
+    keepSmallest(oldest, { ...ref, days, time }, compareOldest, MAX_EXAMPLES);
   };
 
   const env = (doc: EnvironmentInventory): EnvironmentName => ({ id: doc.environmentId, displayName: doc.displayName });
 
   return {
     add(doc) {
-      const base = { environmentId: doc.environmentId, environmentName: doc.displayName };
+      const base = { environmentId: doc.environmentId, environmentName: doc.displayName, environmentType: doc.type };
       for (const section of INVENTORY_SECTIONS) {
         const result = doc.sections[section];
         if (result.status === 'ok') read[section] += 1;
@@ -217,7 +241,7 @@ export function createInventoryAccumulator(options: InventoryFactOptions): Inven
       const s = doc.sections;
       if (s.canvasApps.status === 'ok') {
         for (const app of s.canvasApps.data) {
-          const ref: ResourceRef = { kind: 'canvasApp', id: app.id, displayName: app.displayName, ...base };
+          const ref: ResourceRef = { kind: 'canvasApp', id: app.id, displayName: app.displayName, environmentId: doc.environmentId, environmentName: doc.displayName, environmentType: doc.type };
           totals.canvasApps += 1;
           if (doc.type !== 'Default') {
             appsOutsideDefault += 1;
@@ -230,7 +254,7 @@ export function createInventoryAccumulator(options: InventoryFactOptions): Inven
       }
       if (s.cloudFlows.status === 'ok') {
         for (const flow of s.cloudFlows.data) {
-          const ref: ResourceRef = { kind: 'cloudFlow', id: flow.id, displayName: flow.displayName, ...base };
+          const ref: ResourceRef = { kind: 'cloudFlow', id: flow.id, displayName: flow.displayName, environmentId: doc.environmentId, environmentName: doc.displayName, environmentType: doc.type };
           totals.cloudFlows += 1;
           judgeShared(flow, ref);
           judgeAge(flow.lastModifiedTime, ref);
@@ -302,7 +326,7 @@ export function createInventoryAccumulator(options: InventoryFactOptions): Inven
           if (gone) found.deletedOwners += 1;
           else found.disabledOwners += 1;
           found.count += counter.count;
-          for (const ref of counter.examples) keepSmallest(found.examples, ref, refKey, MAX_EXAMPLES);
+          for (const ref of counter.examples) keepSmallest(found.examples, ref, compareRefs, MAX_EXAMPLES);
         }
         // Every lookup failed (e.g. the Graph permission is missing): orphans are unknown, not zero.
         const allUnknown = byOwner.size > 0 && found.unknownOwners === byOwner.size;

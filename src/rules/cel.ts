@@ -29,6 +29,7 @@ import {
   type CelValue,
 } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
+import { listAppendFuncs } from './cel-list-append.js';
 
 /** Variables bound when a compiled expression runs: evidence documents by key, and `facts`. */
 export type CelBindings = Record<string, unknown>;
@@ -119,9 +120,13 @@ function ppmatFuncs() {
   ];
 }
 
-/** Creates the CEL environment rules run in: the standard library, the strings extension (`join`, ...), `names()` and `listing()`. */
+/**
+ * Creates the CEL environment rules run in: the standard library (its `list + list` replaced
+ * by one that stays linear in `filter` and `map`, see cel-list-append.ts), the strings
+ * extension (`join`, ...), `names()`, `listing()` and `countAbove()`.
+ */
 export function createCelEnv(): CelEnv {
-  return celEnv({ funcs: [...strings, ...ppmatFuncs()] });
+  return celEnv({ funcs: [...strings, ...ppmatFuncs(), ...listAppendFuncs()] });
 }
 
 /**

@@ -78,6 +78,8 @@ export interface SimulatorStats {
   throttled: number;
   /** Requests let through the throttle, per virtual host (`bap`, `powerApps`, `flow`, `powerPlatform`, `graph`, `dataverse:{env}`). */
   byHost: Record<string, number>;
+  /** Requests let through the throttle, per endpoint family (`canvasApps`, `appPermissions`, …; `other` for routes without one). */
+  byFamily: Record<string, number>;
 }
 
 export interface RunningSimulator {
@@ -137,6 +139,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const latency = createLatency(seed, options.latencyMs);
   const stats = { requests: 0, throttled: 0 };
   const byHost = new Map<string, number>();
+  const byFamily = new Map<string, number>();
   const pending = new Set<NodeJS.Timeout>();
   let baseUrl = '';
   let ctx: RouteContext | null = null;
@@ -157,6 +160,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         return send(refused);
       }
       byHost.set(route.host, (byHost.get(route.host) ?? 0) + 1);
+      const family = route.family ?? 'other';
+      byFamily.set(family, (byFamily.get(family) ?? 0) + 1);
     }
     if (route.family && route.surface) {
       if (forbidden.has(route.family)) return send(forbiddenResponse(route.surface, url.pathname, model.tenantId, route.family === 'powerPagesSites'));
@@ -219,7 +224,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     model,
     pageSizes,
     requests: () => stats.requests,
-    stats: () => ({ requests: stats.requests, throttled: stats.throttled, byHost: Object.fromEntries(byHost) }),
+    stats: () => ({ requests: stats.requests, throttled: stats.throttled, byHost: Object.fromEntries(byHost), byFamily: Object.fromEntries(byFamily) }),
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const timer of pending) clearTimeout(timer);

@@ -138,6 +138,38 @@ describe('inventory fact', () => {
     expect(forward.sharedWithEveryone.examples[0]?.environmentId).toBe('env-00');
   });
 
+  it('keeps the ten widest and oldest a full sort would keep, ties broken by resource, whatever the order', () => {
+    // 40 environments x 6 apps with few distinct sharing widths and dates: many ties.
+    const docs = Array.from({ length: 40 }, (_, e) =>
+      doc(
+        `env-${String((e * 17) % 40).padStart(2, '0')}`,
+        Array.from({ length: 6 }, (_, a) =>
+          app(`app-${(a * 7 + e) % 6}-${e}`, {
+            sharing: { users: (a + e) % 4, groups: a % 2, everyone: false },
+            lastModifiedTime: `202${(a + e) % 3}-0${1 + (a % 2)}-01T00:00:00Z`,
+          }),
+        ),
+      ),
+    );
+    const all = docs.flatMap((d) =>
+      (d.sections.canvasApps.status === 'ok' ? d.sections.canvasApps.data : []).map((a) => ({
+        env: d.environmentId,
+        id: a.id,
+        principals: (a.sharing?.users ?? 0) + (a.sharing?.groups ?? 0),
+        time: Date.parse(a.lastModifiedTime ?? ''),
+      })),
+    );
+    const byRef = (x: { env: string; id: string }, y: { env: string; id: string }): number => (x.env < y.env ? -1 : x.env > y.env ? 1 : x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
+    const widest = all.filter((r) => r.principals > 0).sort((x, y) => y.principals - x.principals || byRef(x, y)).slice(0, 10);
+    const oldest = [...all].sort((x, y) => x.time - y.time || byRef(x, y)).slice(0, 10);
+    for (const order of [docs, [...docs].reverse(), [...docs.slice(13), ...docs.slice(0, 13)]]) {
+      const fact = deriveInventory(order, null, OPTIONS);
+      expect(fact.sharedWith.widest.map((r) => [r.environmentId, r.id, r.principals])).toEqual(widest.map((r) => [r.env, r.id, r.principals]));
+      expect(fact.lastModified.oldest.map((r) => [r.environmentId, r.id])).toEqual(oldest.map((r) => [r.env, r.id]));
+      expect(fact.sharedWith.widest[0]).toMatchObject({ kind: 'canvasApp', environmentName: widest[0]!.env.toUpperCase(), environmentType: 'Production' });
+    }
+  });
+
   it('folds Dataverse settings: auditing, firewall, CoE solutions and pipelines', () => {
     const accumulator = createInventoryAccumulator(OPTIONS);
     const base = doc('host', []);
