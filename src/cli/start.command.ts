@@ -17,13 +17,15 @@ import { catchUpMissedRuns } from '../scheduler/catch-up.js';
 import { openScanQueue, type ScanQueue } from '../queue/scan-queue.js';
 import { startQueueScheduler } from '../queue/queue-scheduler.js';
 import { startScheduler, type ScheduleEntry, type Scheduler } from '../scheduler/scheduler.js';
-import type { ScanTrigger } from '../store/scan-repository.js';
+import type { ScanTrigger, TenantRecord } from '../store/scan-repository.js';
+import type { Config } from '../config/config-schema.js';
+import type { Logger } from 'pino';
 import { openApp } from './app.js';
 import { serviceScan } from './service-scan.js';
 import { renderTable } from './render.js';
 import type { CommandIo } from './scan.command.js';
 import { leaseDeps, ORPHANED_REASON } from './scan-lease.js';
-import { configuredTarget, demoTarget, type TenantTarget } from './tenant-targets.js';
+import { configuredTarget, configuredTenantRecord, demoTarget, type TenantTarget } from './tenant-targets.js';
 
 export interface StartCommandOptions {
   config?: string;
@@ -35,6 +37,7 @@ export async function startCommand(options: StartCommandOptions, io: CommandIo):
   const app = await openApp({ cwd: io.cwd, env: io.env, logToTerminal: Boolean(io.stderr.isTTY), defaultLogLevel: 'info', ...(options.config ? { configPath: options.config } : {}) });
   const log = app.log.child({ component: 'service' });
   const targets = new Map<string, TenantTarget>();
+  const tenants = new Map<string, TenantRecord>();
   let scheduler: Scheduler | undefined;
   let delivery: AlertDelivery | undefined;
   let http: HttpService | undefined;
@@ -48,7 +51,12 @@ export async function startCommand(options: StartCommandOptions, io: CommandIo):
     const orphaned = await app.store.abortOrphanedScans(new Date(), ORPHANED_REASON);
     if (orphaned > 0) log.warn({ aborted: orphaned }, 'marked scans left running by a stopped process as aborted');
     const demo = app.config.tenants.length === 0;
-    if (demo) {
+    const queued = app.config.scans.mode === 'queue';
+    if (queued) {
+      // Distributed mode scans in `ppmat worker` processes: this one needs the tenants' rows and
+      // schedules, not their credentials (a secret is read only where it is used).
+      for (const tenant of await scheduledTenants(app.config, log)) tenants.set(tenant.id, tenant);
+    } else if (demo) {
       const target = await demoTarget(app.config, log);
       targets.set(target.tenant.id, target);
     } else {
@@ -56,15 +64,16 @@ export async function startCommand(options: StartCommandOptions, io: CommandIo):
         targets.set(tenant.id, await configuredTarget(app.config, tenant, log, io.env, { throttle: createThrottleStore(app.db.prisma) }));
       }
     }
-    for (const target of targets.values()) await app.store.upsertTenant(target.tenant);
-    log.info({ database: app.db.location, tenants: [...targets.keys()], ruleSetVersion: app.ruleSet.version }, 'ppmat started');
+    for (const target of targets.values()) tenants.set(target.tenant.id, target.tenant);
+    for (const tenant of tenants.values()) await app.store.upsertTenant(tenant);
+    log.info({ database: app.db.location, tenants: [...tenants.keys()], ruleSetVersion: app.ruleSet.version }, 'ppmat started');
     if (io.signal.aborted) return 0;
 
     const areaNames = new Map(app.ruleSet.areas.map((a) => [a.id, a.name]));
-    const entries: ScheduleEntry[] = [...targets.values()].map((t) => ({ tenantId: t.tenant.id, cron: t.tenant.schedule, timezone: t.tenant.timezone }));
+    const entries: ScheduleEntry[] = [...tenants.values()].map((t) => ({ tenantId: t.id, cron: t.schedule, timezone: t.timezone }));
     let queue: ScanQueue | undefined;
     let running: Scheduler;
-    if (app.config.scans.mode === 'queue') {
+    if (queued) {
       // Distributed mode: this process schedules and serves; `ppmat worker` processes scan.
       queue = await openScanQueue({
         databaseUrl: app.config.databaseUrl!,
@@ -99,9 +108,9 @@ export async function startCommand(options: StartCommandOptions, io: CommandIo):
       const deps = await apiFromApp(app, {
         env: io.env,
         metrics,
-        ...(demo ? { demoTenantId: [...targets.keys()][0]! } : {}),
+        ...(demo ? { demoTenantId: [...tenants.keys()][0]! } : {}),
         triggerScan: async (tenantId) => {
-          if (!targets.has(tenantId)) throw new PpmatError('PPMAT_E_TENANT_UNKNOWN', `this service does not scan tenant ${tenantId} (it is not enabled in ppmat.yaml).`);
+          if (!tenants.has(tenantId)) throw new PpmatError('PPMAT_E_TENANT_UNKNOWN', `this service does not scan tenant ${tenantId} (it is not enabled in ppmat.yaml).`);
           const lease = await app.leases.current(tenantId);
           if (lease && isLive(lease, new Date())) return { accepted: false, holder: lease.holder, until: lease.expiresAt };
           void running.runNow(tenantId, 'manual');
@@ -131,7 +140,7 @@ export async function startCommand(options: StartCommandOptions, io: CommandIo):
     if (io.signal.aborted) cancelRetries();
     else {
       for (const { tenantId, next } of running.nextRuns()) {
-        const tenant = targets.get(tenantId)!.tenant;
+        const tenant = tenants.get(tenantId)!;
         io.stdout.write(`Next scan of ${tenant.displayName}: ${next?.toISOString() ?? 'never'} (${tenant.schedule}, ${tenant.timezone}). Press Ctrl-C to stop.\n`);
       }
       // Again below the scan's table, where the eye is.
@@ -149,4 +158,12 @@ export async function startCommand(options: StartCommandOptions, io: CommandIo):
     await app.close();
     log.info('stopped');
   }
+}
+
+/** The tenants a queue-mode scheduler schedules: the enabled configured ones, or the demo (started only to learn its id). */
+async function scheduledTenants(config: Config, log: Logger): Promise<TenantRecord[]> {
+  if (config.tenants.length > 0) return config.tenants.filter((t) => t.enabled).map(configuredTenantRecord);
+  const demo = await demoTarget(config, log);
+  await demo.close();
+  return [demo.tenant];
 }
