@@ -6,6 +6,8 @@
  * collects), evaluate every check, score statements and levels. Reading is timed apart: it
  * is storage, not judging.
  */
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import type { App } from '../src/cli/app.js';
 import { INVENTORY_PARTITION_PREFIX, OWNERS_PARTITION_KEY } from '../src/evidence/inventory.schemas.js';
 import type { ResolvedParameters } from '../src/rules/parameters.js';
@@ -17,12 +19,8 @@ import { median } from './stats.js';
 /** Partition documents read per query: large enough to be quick, small enough to hold two batches at once. */
 const READ_BATCH = 250;
 
-const PARTITIONS = `
-SELECT se."key", e."content"
-FROM "scan_evidence" se JOIN "evidence" e ON e."hash" = se."evidence_hash"
-WHERE se."scan_id" = $1 AND se."status" = 'ok' AND (se."key" LIKE $2 OR se."key" = $3) AND se."key" > $4
-ORDER BY se."key"
-LIMIT $5`;
+/** The partition documents a replay reads: every environment's inventory and the owner directory (through the scan's manifests, or direct rows of older databases). */
+const PARTITIONS = { prefix: INVENTORY_PARTITION_PREFIX, keys: [OWNERS_PARTITION_KEY] };
 
 export interface ReplayOptions {
   repeat: number;
@@ -49,12 +47,8 @@ export async function replayJudgement(app: App, scanId: number, options: ReplayO
   const stored = await app.reader.loadScan(scanId);
   if (!stored) throw new Error(`scan #${scanId} is not stored`);
   const partitions: Record<string, unknown> = {};
-  let after = '';
-  for (;;) {
-    const { rows } = await app.db.pool.query<{ key: string; content: unknown }>(PARTITIONS, [scanId, `${INVENTORY_PARTITION_PREFIX}%`, OWNERS_PARTITION_KEY, after, READ_BATCH]);
-    for (const row of rows) partitions[row.key] = row.content;
-    if (rows.length < READ_BATCH) break;
-    after = rows[rows.length - 1]!.key;
+  for await (const batch of app.store.partitionDocuments(scanId, PARTITIONS, READ_BATCH)) {
+    for (const [key, content] of batch) partitions[key] = content;
   }
   const loadSeconds = (performance.now() - started) / 1000;
 
@@ -62,6 +56,14 @@ export async function replayJudgement(app: App, scanId: number, options: ReplayO
   const now = stored.finishedAt ?? stored.startedAt;
   const seconds: number[] = [];
   let judgement: Judgement | undefined;
+  // PPMAT_BENCH_CPUPROFILE=file: a CPU profile of the judge steps alone (open it in Chrome's DevTools).
+  const profileTo = process.env.PPMAT_BENCH_CPUPROFILE;
+  const inspector = profileTo ? new Session() : null;
+  if (inspector) {
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.start');
+  }
   for (let i = 0; i < options.repeat; i++) {
     // Fresh evidence objects each time, as a real scan has: the CEL conversion is cached per object.
     const fresh = { ...snapshot, evidence: structuredClone(snapshot.evidence) };
@@ -71,6 +73,11 @@ export async function replayJudgement(app: App, scanId: number, options: ReplayO
       ...(options.scoring ? { scoring: options.scoring } : {}),
     });
     seconds.push((performance.now() - t0) / 1000);
+  }
+  if (inspector && profileTo) {
+    const { profile } = await inspector.post('Profiler.stop');
+    await writeFile(profileTo, JSON.stringify(profile));
+    inspector.disconnect();
   }
   return {
     loadSeconds,

@@ -75,12 +75,18 @@ export function formatNames(items: readonly unknown[], max: number = DEFAULT_NAM
   return joinWithAnd(quoted);
 }
 
+/** How many phrases `listing(list)` prints before "and N more". */
+export const LISTING_SHOWN = 20;
+
 /**
- * `a, b and c`, unquoted and never cut: for short lists of phrases a check composes itself
- * ("is report-only and does not apply to Power Platform apps"), where `names()` would quote them.
+ * `a, b and c`, unquoted: for lists of phrases a check composes itself ("is report-only and
+ * does not apply to Power Platform apps"), where `names()` would quote them. Cut after
+ * {@link LISTING_SHOWN} phrases, as a list built per environment can hold thousands.
  */
 export function formatListing(items: readonly unknown[]): string {
-  return joinWithAnd(items.map((item) => String(fromCel(item))));
+  const phrases = items.map((item) => String(fromCel(item)));
+  if (phrases.length > LISTING_SHOWN) return `${phrases.slice(0, LISTING_SHOWN).join(', ')} and ${phrases.length - LISTING_SHOWN} more`;
+  return joinWithAnd(phrases);
 }
 
 function joinWithAnd(items: readonly string[]): string {

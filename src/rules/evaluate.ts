@@ -95,12 +95,33 @@ function finish(
     // When the verdict is pass or fail, every reported value must be real; for unknown and
     // not_applicable the values are informative only and may not exist (a missing setting).
     if (!value.ok && (outcome === 'pass' || outcome === 'fail')) return fail(`actual.${name}`, value.error);
-    actual[name] = value.ok ? value.value : null;
+    actual[name] = value.ok ? boundedActual(value.value) : null;
   }
   if (!template) return fail('messages', `no message for outcome ${outcome}`);
   const message = renderTemplate(template, bindings);
   if (!message.ok) return fail('message', message.error);
   return result(check, outcome, message.text, actual, judged);
+}
+
+/** Items a reported list keeps: enough to show what was judged, not every environment of a large tenant. */
+export const MAX_ACTUAL_ITEMS = 25;
+
+/**
+ * A reported value with every list cut to {@link MAX_ACTUAL_ITEMS} items and a last one saying
+ * how many more there were ("… and 9,975 more"): `production: [every production environment]`
+ * over 10,000 environments made each scan's results 0.7 MiB, stored again every night.
+ * Verdicts are computed before this, over the whole lists.
+ */
+export function boundedActual(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const kept = value.slice(0, MAX_ACTUAL_ITEMS).map(boundedActual);
+    const more = value.length - kept.length;
+    return more > 0 ? [...kept, `… and ${more.toLocaleString('en-US')} more`] : kept;
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, boundedActual(v)]));
+  }
+  return value;
 }
 
 /** The unknown message for the first required evidence family that is not `ok`, or undefined. */

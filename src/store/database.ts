@@ -15,6 +15,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { PpmatError } from '../errors/catalogue.js';
+import { initialiseDataDir } from './embedded-initdb.js';
 import { applyMigrations, type MigrationReport } from './migrations.js';
 import { MIGRATIONS_DIR } from './paths.js';
 
@@ -95,12 +96,42 @@ async function connectServer(databaseUrl: string, poolSize: number): Promise<Con
   return { pool, kind: 'postgresql', location, shutdown: () => pool.end() };
 }
 
+/**
+ * PostgreSQL settings of the embedded database, after PGlite's own start parameters (`-c`,
+ * not written to postgresql.conf: a directory created before keeps working and gets them too).
+ *
+ * shared_buffers: PGlite's initdb leaves PostgreSQL's 128MB, and PGlite's PostgreSQL touches
+ * all of its shared memory when it starts, so the whole buffer pool is resident in the
+ * WebAssembly memory (which never shrinks) before the first query: 147 MB of the 184 MB memory
+ * on opening, 31 MB of 128 MB with 16MB (PGlite 0.4.3). It also leaves the memory room for
+ * the large statements at the end of a scan (saving the 10,000-environment evidence grows it
+ * 184 -> 319 MB with 128MB, 128 -> 221 MB with 16MB). The collect bench's database is 15 MiB
+ * (2,000 environments) and 73 MiB (10,000); what is not in the pool is read from the operating
+ * system's page cache. Inserting 3,000 20 KB documents, one 14 MB insert, reading everything
+ * back, CHECKPOINT: the same CPU time with 16MB as with 128MB.
+ * wal_buffers: kept at the 4MB that 128MB gave (it is 1/32 of shared_buffers unless set).
+ *
+ * With the child-process initdb (embedded-initdb.ts), the collect bench's peak RSS on HEAD
+ * b4a5826: 2,000 environments 936 -> 575 MB; 10,000 environments 1,140 -> 977 MB (two runs
+ * side by side; 1,091 -> 946 MB one after the other); scan times unchanged within the noise.
+ */
+export const EMBEDDED_SETTINGS: Readonly<Record<string, string>> = {
+  shared_buffers: '16MB',
+  wal_buffers: '4MB',
+};
+
+const EMBEDDED_START_PARAMS = [...PGlite.defaultStartParams, ...Object.entries(EMBEDDED_SETTINGS).flatMap(([name, value]) => ['-c', `${name}=${value}`])];
+
 async function startEmbedded(dataDir: string): Promise<Connection> {
   const inMemory = dataDir.startsWith('memory://');
   let db: PGlite;
   try {
-    if (!inMemory) await mkdir(dataDir, { recursive: true });
-    db = await PGlite.create(inMemory ? undefined : dataDir);
+    if (!inMemory) {
+      await mkdir(dataDir, { recursive: true });
+      // A new directory's initdb runs in a child process (embedded-initdb.ts): in this one it peaks at ~1 GB RSS and leaves 150-200 MB behind.
+      await initialiseDataDir(dataDir, EMBEDDED_START_PARAMS);
+    }
+    db = await PGlite.create(inMemory ? { startParams: EMBEDDED_START_PARAMS } : { dataDir, startParams: EMBEDDED_START_PARAMS });
   } catch (error) {
     throw new PpmatError('PPMAT_E_DB_CONNECT', `could not open the embedded database in ${dataDir}: ${describe(error)}`, {
       where: 'database.dataDir',

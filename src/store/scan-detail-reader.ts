@@ -8,6 +8,7 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { CheckResult, Outcome, Severity } from '../rules/types.js';
 import type { CapabilityResult } from '../scoring/types.js';
+import { documentsByHash, queryViaPrisma, resolveKeys } from './partition-reads.js';
 import { capabilityResultFromRow, checkResultFromRow } from './scan-reader.js';
 import type { ScanListItem } from './scan-repository.js';
 
@@ -37,6 +38,10 @@ export interface EvidenceMeta {
   bytes: number | null;
   reason: string | null;
   errorCode: string | null;
+  /**
+   * When it was collected; for a partition document listed in a manifest, the manifest link's
+   * time (when the last document of its bucket was stored), which is no earlier than the document's.
+   */
   collectedAt: Date;
 }
 
@@ -53,13 +58,17 @@ export interface ScanDetailReader {
   checks(scanId: number, checkIds: readonly string[]): Promise<StoredCheck[]>;
   /** Every check result of the scan, as the scoring and roadmap read them. */
   checkResults(scanId: number): Promise<CheckResult[]>;
-  /** What the scan holds under these evidence keys (without content). */
+  /**
+   * What the scan holds under these evidence keys (without content): families, and partition
+   * documents such as `inventory:<environment>` whether linked directly or through a manifest.
+   */
   evidenceMeta(scanId: number, keys: readonly string[]): Promise<EvidenceMeta[]>;
   /** The content of evidence documents by hash. */
   evidenceContent(hashes: readonly string[]): Promise<Map<string, unknown>>;
 }
 
 export function createScanDetailReader(prisma: PrismaClient): ScanDetailReader {
+  const query = queryViaPrisma(prisma);
   return {
     async listScans(tenantId, limit, beforeId) {
       return prisma.scan.findMany({
@@ -142,27 +151,14 @@ export function createScanDetailReader(prisma: PrismaClient): ScanDetailReader {
     },
 
     async evidenceMeta(scanId, keys) {
-      if (keys.length === 0) return [];
-      const rows = await prisma.scanEvidence.findMany({
-        where: { scanId, key: { in: [...keys] } },
-        orderBy: { key: 'asc' },
-        include: { evidence: { select: { bytes: true } } },
-      });
-      return rows.map((row) => ({
-        key: row.key,
-        status: row.status,
-        hash: row.evidenceHash,
-        bytes: row.evidence?.bytes ?? null,
-        reason: row.reason,
-        errorCode: row.errorCode,
-        collectedAt: row.collectedAt,
-      }));
+      // Families and legacy partition rows directly; partition documents through their manifest
+      // (whose link's collected_at stands for the document's: see ResolvedKey.collectedAt).
+      const rows = await resolveKeys(query, scanId, keys);
+      return rows.map(({ key, status, hash, bytes, reason, errorCode, collectedAt }) => ({ key, status, hash, bytes, reason, errorCode, collectedAt }));
     },
 
     async evidenceContent(hashes) {
-      if (hashes.length === 0) return new Map();
-      const rows = await prisma.evidence.findMany({ where: { hash: { in: [...hashes] } }, select: { hash: true, content: true } });
-      return new Map(rows.map((row) => [row.hash, row.content]));
+      return documentsByHash(query, hashes);
     },
   };
 }

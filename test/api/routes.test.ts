@@ -110,6 +110,16 @@ describe('capabilities and evidence', () => {
     expect(missing.statusCode).toBe(404);
   });
 
+  it('serves one environment\'s inventory document, which the scan links through a partition manifest', async () => {
+    const index = await get(`/api/scans/${rig.scanIds[1]}/evidence/inventory`);
+    const [environment] = index.content.environments as { id: string; hash: string }[];
+    const key = `inventory:${environment!.id}`;
+    const document = await get(`/api/scans/${rig.scanIds[1]}/evidence/${encodeURIComponent(key)}`);
+    expect(document).toMatchObject({ key, status: 'ok', hash: environment!.hash, bytes: expect.any(Number), collectedAt: expect.any(String), content: { environmentId: environment!.id } });
+    const links = await rig.app.db.prisma.scanEvidence.count({ where: { scanId: rig.scanIds[1], key } });
+    expect(links).toBe(0);
+  });
+
   it('refuses a statement the model does not have, naming it', async () => {
     const response = await rig.server.inject({ url: `/api/scans/${rig.scanIds[1]}/capabilities/security.999.nope`, headers: rig.auth('viewer') });
     expect(response.statusCode).toBe(404);

@@ -89,6 +89,7 @@ describe('JSON conversion', () => {
     [['a'], 'a'],
     [['a', 'b'], 'a and b'],
     [['a', 'b', 'c'], 'a, b and c'],
+    [Array.from({ length: 23 }, (_, i) => `p${i}`), `${Array.from({ length: 20 }, (_, i) => `p${i}`).join(', ')} and 3 more`],
   ])('formatListing(%j) is %j', (items, expected) => {
     expect(formatListing(items)).toBe(expected);
   });

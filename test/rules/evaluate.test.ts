@@ -151,3 +151,16 @@ describe('evaluateChecks', () => {
     expect(resultOf('security.with-fact', ok, {}).message).toBe("Unknown: the derived fact 'dlp' is missing although its evidence was collected.");
   });
 });
+
+describe('boundedActual', () => {
+  it('cuts every list to MAX_ACTUAL_ITEMS items and says how many more there were', async () => {
+    const { boundedActual, MAX_ACTUAL_ITEMS } = await import('../../src/rules/evaluate.js');
+    const names = Array.from({ length: 10_000 }, (_, i) => `env-${i}`);
+    const bounded = boundedActual({ production: names, nested: { lists: [names.slice(0, 3)] }, count: 10_000 }) as { production: string[]; nested: unknown; count: number };
+    expect(bounded.production).toHaveLength(MAX_ACTUAL_ITEMS + 1);
+    expect(bounded.production.at(-1)).toBe('… and 9,975 more');
+    expect(bounded.nested).toEqual({ lists: [['env-0', 'env-1', 'env-2']] });
+    expect(bounded.count).toBe(10_000);
+    expect(boundedActual(names.slice(0, MAX_ACTUAL_ITEMS))).toEqual(names.slice(0, MAX_ACTUAL_ITEMS));
+  });
+});

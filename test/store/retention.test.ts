@@ -3,8 +3,12 @@
  * references deleted with them, and evidence a kept scan still references never deleted.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { canonicalDocument } from '../../src/evidence/content-hash.js';
 import { retentionSchema } from '../../src/history/retention-policy.js';
+import { createPartitionWriter } from '../../src/scheduler/partition-writer.js';
+import { MANIFEST_KIND } from '../../src/store/partition-manifest.js';
 import { createRetention } from '../../src/store/retention.js';
+import { createScanRepository } from '../../src/store/scan-repository.js';
 import { openTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
@@ -109,5 +113,53 @@ describe('retention', () => {
     expect(result.deletedEvidence).toBe(0);
     expect(result.sweepSkipped).toBe(`scan #${running} is running and may be linking evidence documents; the next prune sweeps them.`);
     expect(await hashes()).toHaveLength(5);
+  });
+});
+
+describe('retention of partition documents linked through manifests', () => {
+  const doc = (name: string) => ({ environmentId: name });
+  const hashOf = (name: string) => canonicalDocument(doc(name)).hash;
+
+  /** A scan `daysAgo` through the partition writer; `linked: false` stores its documents and dies before the flush links them. */
+  async function partitionScan(daysAgo: number, names: string[], linked = true): Promise<number> {
+    const repo = createScanRepository(db.prisma, { pool: db.pool });
+    const at = new Date(NOW.getTime() - daysAgo * DAY);
+    const scanId = await repo.startScan({ tenantId: 't1', trigger: 'schedule', ruleSetVersion: 'v1', startedAt: at });
+    if (!linked) {
+      await repo.putPartitions(scanId, names.map((name) => ({ key: `inventory:${name}`, kind: 'inventory', doc: canonicalDocument(doc(name)) })));
+      await repo.endScan(scanId, 'aborted', 'the process stopped', at);
+      return scanId;
+    }
+    const writer = createPartitionWriter({ store: repo, scanId, tenantId: 't1', kindOf: () => 'inventory', clock: () => at });
+    for (const name of names) await writer.put(`inventory:${name}`, doc(name));
+    await writer.flush();
+    const partitions = writer.counts;
+    await repo.saveResults(scanId, { status: 'succeeded', finishedAt: at, collectorRuns: [], evidence: [], checkResults: [], capabilityResults: [], areaScores: [], partitions });
+    return scanId;
+  }
+
+  it('never deletes a document a kept scan\'s manifest lists; deletes those only a deleted scan listed, and an aborted scan\'s unlinked documents', async () => {
+    const names = Array.from({ length: 40 }, (_, i) => `env-${i}`);
+    await partitionScan(800, [...names, 'only-old-env']);
+    const kept = await partitionScan(1, names);
+    await partitionScan(0.5, ['aborted-env'], false);
+    const keptManifests = (await db.prisma.scanEvidence.findMany({ where: { scanId: kept, key: { startsWith: 'partitions/' } } })).map((r) => r.evidenceHash!);
+    const manifestsBefore = await db.prisma.evidence.count({ where: { kind: MANIFEST_KIND } });
+    // The old scan's manifests that differ from the kept scan's: those listing `only-old-env`.
+    const oldOnlyManifests = manifestsBefore - keptManifests.length;
+    expect(oldOnlyManifests).toBe(1);
+
+    const dry = await createRetention(db.prisma).prune({ policy, now: NOW, dryRun: true });
+    // only-old, only-thinned, orphan; only-old-env, its manifest; aborted-env.
+    expect(dry.deletedEvidence).toBe(3 + 2 + 1);
+    const result = await createRetention(db.prisma).prune({ policy, now: NOW });
+    expect(result).toMatchObject({ deletedEvidence: 6 });
+    const left = new Set(await hashes());
+    for (const name of names) expect(left.has(hashOf(name)), name).toBe(true);
+    for (const hash of keptManifests) expect(left.has(hash)).toBe(true);
+    expect(left.has(hashOf('only-old-env'))).toBe(false);
+    expect(left.has(hashOf('aborted-env'))).toBe(false);
+    expect(await db.prisma.evidence.count({ where: { kind: MANIFEST_KIND } })).toBe(keptManifests.length);
+    expect(await createRetention(db.prisma).prune({ policy, now: NOW })).toMatchObject({ deletedEvidence: 0 });
   });
 });

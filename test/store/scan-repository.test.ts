@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalDocument } from '../../src/evidence/content-hash.js';
+import { createManifestBuilder } from '../../src/store/partition-manifest.js';
 import type { EvidenceItem } from '../../src/evidence/snapshot.js';
 import { createScanRepository, type ScanRepository, type ScanResults } from '../../src/store/scan-repository.js';
 import { openTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -114,16 +115,25 @@ describe('scan repository', () => {
     expect(listed[0]).toMatchObject({ id: scanId, trigger: 'schedule', status: 'aborted' });
   });
 
-  it('stores partition documents through node-postgres, once each, and reads them back from the last finished scan', async () => {
+  it('stores partition documents through node-postgres, once each, links them through manifests, and reads them back from the last finished scan', async () => {
     const repo = store;
     const doc = (n: number) => canonicalDocument({ environmentId: `env-${n}`, sections: { canvasApps: { status: 'ok', data: [{ id: `app-${n}`, name: "O'Brien \"quoted\" ✓" }] } } });
     const first = await repo.startScan({ tenantId: tenant.id, trigger: 'manual', ruleSetVersion: 'v1', startedAt: at });
-    const docs = [1, 2, 3].map((n) => ({ key: `inventory:env-${n}`, kind: 'inventory', doc: doc(n), collectedAt: at }));
+    const docs = [1, 2, 3].map((n) => ({ key: `inventory:env-${n}`, kind: 'inventory', doc: doc(n) }));
+    const manifests = () => {
+      const builder = createManifestBuilder();
+      for (const d of docs) builder.add(d.key, d.doc.hash, at);
+      return builder.build();
+    };
     expect(await repo.putPartitions(first, docs)).toBe(3);
+    // Stored, not yet linked: the manifests link them.
+    expect(await repo.scanDocuments(first, [docs[0]!.key])).toEqual(new Map());
+    expect(await repo.linkPartitions(first, manifests())).toBe(manifests().length);
     await repo.saveResults(first, results([isolation(['p'])]));
     const stored = await db.prisma.evidence.count();
     const second = await repo.startScan({ tenantId: tenant.id, trigger: 'manual', ruleSetVersion: 'v1', startedAt: at });
     expect(await repo.putPartitions(second, docs)).toBe(0);
+    expect(await repo.linkPartitions(second, manifests())).toBe(0);
     expect(await db.prisma.evidence.count()).toBe(stored);
     expect(await repo.lastFinishedScanId(tenant.id, second)).toBe(first);
     const read = await repo.scanDocuments(first, [docs[0]!.key, 'inventory:none']);
