@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config/config-schema.js';
+import { keyVaultReaderFor } from '../config/resolve-secrets.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { createOutboxRepository } from '../store/outbox-repository.js';
 import { buildChannels } from './build-channels.js';
@@ -16,7 +17,7 @@ export const DELIVERY_INTERVAL_MS = 30_000;
 
 /** The part of the service's App that delivery needs (src/cli/app.ts's App has it). */
 export interface AlertDeliveryApp {
-  config: { alerts: Pick<Config['alerts'], 'channels' | 'claimSeconds'> };
+  config: { alerts: Pick<Config['alerts'], 'channels' | 'claimSeconds'>; keyVault?: Config['keyVault'] };
   db: { prisma: PrismaClient };
 }
 
@@ -48,8 +49,11 @@ export interface AlertDelivery {
  */
 export async function startAlertDelivery(app: AlertDeliveryApp, log: Logger, signal: AbortSignal, options: AlertDeliveryOptions = {}): Promise<AlertDelivery> {
   const clock = options.clock ?? (() => new Date());
+  const env = options.env ?? process.env;
+  const keyVaultConfig = app.config.keyVault;
   const channels = await buildChannels(app.config.alerts.channels, {
-    env: options.env ?? process.env,
+    env,
+    ...(keyVaultConfig ? { keyVault: keyVaultReaderFor({ keyVault: keyVaultConfig }, env) } : {}),
     clock,
     ...(options.channelDeps ? { channelDeps: options.channelDeps } : {}),
   });

@@ -5,10 +5,11 @@
  * cookie; a change made with a cookie must be a JSON request from the same origin (CSRF).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { PpmatError } from '../errors/catalogue.js';
+import { isPpmatError, PpmatError } from '../errors/catalogue.js';
 import type { Authenticator } from './auth/authenticator.js';
 import { SESSION_COOKIE } from './auth/signin.routes.js';
 import { roleAllows, tenantAllowed, type Principal, type Role } from './auth/principal.js';
+import type { RateLimiter } from './rate-limits.js';
 
 export type Access = 'anonymous' | Role;
 
@@ -25,18 +26,35 @@ declare module 'fastify' {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export function installAccessControl(app: FastifyInstance, authenticator: Authenticator): void {
+/**
+ * Checks every request to a route that is not anonymous: the client's address must not be
+ * past the limit of refused credentials (checked first, so a blocked address costs no lookup),
+ * the credentials must be valid (a refusal counts against the address), a change made with
+ * the session cookie must come from this site, the caller is counted against its own limit,
+ * and its role must reach the route's.
+ */
+export function installAccessControl(app: FastifyInstance, authenticator: Authenticator, limiter?: RateLimiter): void {
   app.decorateRequest('principal', null);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const access = request.routeOptions.config.access ?? 'admin';
     if (access === 'anonymous' || request.routeOptions.url === undefined) return;
+    limiter?.checkClient(request, reply);
     const authorization = request.headers.authorization;
     const sessionCookie = request.cookies[SESSION_COOKIE];
-    const principal = await authenticator.authenticate({
-      ...(authorization !== undefined ? { authorization } : {}),
-      ...(sessionCookie !== undefined ? { sessionCookie } : {}),
-    });
+    let principal: Principal;
+    try {
+      principal = await authenticator.authenticate({
+        ...(authorization !== undefined ? { authorization } : {}),
+        ...(sessionCookie !== undefined ? { sessionCookie } : {}),
+      });
+    } catch (error) {
+      // Only presented credentials count: a request without any guesses nothing.
+      const presented = authorization !== undefined || (sessionCookie !== undefined && sessionCookie !== '');
+      if (presented && isPpmatError(error) && error.code === 'PPMAT_E_UNAUTHENTICATED') limiter?.countFailure(request);
+      throw error;
+    }
     if (principal.kind === 'session' && !SAFE_METHODS.has(request.method)) checkSameOrigin(request);
+    limiter?.countCaller(request, reply, principal);
     if (!roleAllows(principal.role, access)) {
       throw new PpmatError('PPMAT_E_FORBIDDEN', `${principal.name} has the role ${principal.role}; ${request.method} ${request.routeOptions.url} needs ${access}.`);
     }
@@ -50,11 +68,15 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-/** Refuses a caller limited to other tenants. */
+/**
+ * Refuses a caller limited to other tenants: 403, wherever the tenant comes from (a tenant
+ * id in the path or query, the tenant of a scan or an alert named by id). The message does
+ * not name the tenant, since with a scan or alert id it is not one the caller named.
+ */
 export function assertTenant(request: FastifyRequest, tenantId: string): Principal {
   const principal = principalOf(request);
   if (!tenantAllowed(principal, tenantId)) {
-    throw new PpmatError('PPMAT_E_FORBIDDEN', `${principal.name} may not see or change tenant ${tenantId}.`);
+    throw new PpmatError('PPMAT_E_FORBIDDEN', `${principal.name} may not see or change this tenant's data: its access is limited to other tenants.`);
   }
   return principal;
 }

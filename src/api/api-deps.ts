@@ -20,6 +20,7 @@ import type { AuditedChanges } from './audited-changes.js';
 import type { Authenticator } from './auth/authenticator.js';
 import type { EntraVerifier } from './auth/entra-verifier.js';
 import type { Metrics } from './metrics.js';
+import type { RateLimits } from './rate-limits.js';
 
 /** How a request to scan a tenant now ended: started, or refused because it is being scanned. */
 export type ScanTriggerResult = { accepted: true } | { accepted: false; holder: string; until: Date | null };
@@ -61,4 +62,6 @@ export interface ApiDeps {
   publicUrl?: string;
   /** Where the dashboard's files are (default: src/dashboard/public of the package). */
   dashboardDir?: string;
+  /** Overrides of the default rate limits (api/rate-limits.ts `DEFAULT_RATE_LIMITS`); null turns one off. */
+  rateLimits?: Partial<RateLimits>;
 }

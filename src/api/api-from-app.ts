@@ -4,7 +4,8 @@
  */
 import type { App } from '../cli/app.js';
 import { tenantJudging } from '../cli/tenant-targets.js';
-import { readSecretRef } from '../config/secret-ref.js';
+import { secretResolverFor } from '../config/resolve-secrets.js';
+import type { SecretResolver, SecretSource } from '../config/secret-source.js';
 import { createAlertReader } from '../store/alert-reader.js';
 import { createAuditRepository } from '../store/audit-repository.js';
 import { createHistoryRepository } from '../store/history-repository.js';
@@ -25,6 +26,8 @@ export interface ApiFromAppOptions {
   demoTenantId?: string;
   triggerScan?: (tenantId: string) => Promise<ScanTriggerResult>;
   clock?: () => Date;
+  /** Reads the sign-in client secret (default: env, files, and Key Vault with `keyVault.credential`). */
+  secrets?: SecretResolver;
 }
 
 export async function apiFromApp(app: App, options: ApiFromAppOptions): Promise<ApiDeps> {
@@ -36,8 +39,9 @@ export async function apiFromApp(app: App, options: ApiFromAppOptions): Promise<
   const entraConfig = config.api.auth.entra;
   let entra: ApiDeps['entra'];
   if (entraConfig) {
-    const secretRef = { env: entraConfig.clientSecretEnv, file: entraConfig.clientSecretFile };
-    const clientSecret = secretRef.env || secretRef.file ? await readSecretRef(secretRef, options.env, 'api.auth.entra.clientSecret') : undefined;
+    const source: SecretSource | undefined =
+      entraConfig.clientSecret ?? (entraConfig.clientSecretEnv ? { env: entraConfig.clientSecretEnv } : entraConfig.clientSecretFile ? { file: entraConfig.clientSecretFile } : undefined);
+    const clientSecret = source ? await (options.secrets ?? secretResolverFor(config, options.env)).read(source, 'api.auth.entra.clientSecret') : undefined;
     entra = { config: entraConfig, verifier: createEntraVerifier(entraConfig, { clock }), clientSecret };
   }
   const settings = new Map<string, TenantSettings>();
@@ -66,5 +70,6 @@ export async function apiFromApp(app: App, options: ApiFromAppOptions): Promise<
     ...(options.triggerScan ? { triggerScan: options.triggerScan } : {}),
     metrics: options.metrics,
     ...(config.alerts.publicUrl ? { publicUrl: config.alerts.publicUrl } : {}),
+    ...(config.api.rateLimits ? { rateLimits: Object.fromEntries(Object.entries(config.api.rateLimits).filter(([, limit]) => limit !== undefined)) } : {}),
   };
 }

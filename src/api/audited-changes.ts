@@ -35,7 +35,11 @@ export interface AcknowledgedAlert {
 export interface AuditedChanges {
   /** Records an attestation (validated as `ppmat attest` does); PPMAT_E_TENANT_UNKNOWN when the tenant is not stored. */
   attest(input: AttestInput, actor: Actor): Promise<AttestationRecord>;
-  /** Acknowledges an alert; PPMAT_E_ALERT_UNKNOWN when there is none, or it is outside `tenantScope` (null: every tenant). */
+  /**
+   * Acknowledges an alert; PPMAT_E_ALERT_UNKNOWN when there is none, PPMAT_E_FORBIDDEN when it is
+   * an alert of a tenant outside `tenantScope` (null: every tenant), as every route answers for
+   * another tenant's data (api/access.ts `assertTenant`).
+   */
   acknowledgeAlert(alertId: number, tenantScope: string[] | null, actor: Actor): Promise<AcknowledgedAlert>;
   /** Sets the tenant's targets, overriding ppmat.yaml's; PPMAT_E_REQUEST_INVALID for a bad list, PPMAT_E_TENANT_UNKNOWN when the tenant is not stored. */
   setTargets(tenantId: string, targets: AreaTarget[], actor: Actor): Promise<ApiTargets>;
@@ -94,8 +98,9 @@ export function createAuditedChanges(prisma: PrismaClient, options: AuditedChang
     acknowledgeAlert(alertId, tenantScope, actor) {
       return inTransaction(async (tx) => {
         const alert = await tx.alert.findUnique({ where: { id: alertId }, select: { id: true, tenantId: true, acknowledgedBy: true, acknowledgedAt: true } });
-        if (!alert || (tenantScope !== null && !tenantScope.includes(alert.tenantId))) {
-          throw new PpmatError('PPMAT_E_ALERT_UNKNOWN', `no alert #${alertId} that you may see.`);
+        if (!alert) throw new PpmatError('PPMAT_E_ALERT_UNKNOWN', `there is no alert #${alertId}.`);
+        if (tenantScope !== null && !tenantScope.includes(alert.tenantId)) {
+          throw new PpmatError('PPMAT_E_FORBIDDEN', `${actor.name} may not see or change this tenant's data: its access is limited to other tenants.`);
         }
         if (alert.acknowledgedAt && alert.acknowledgedBy) {
           return { id: alert.id, tenantId: alert.tenantId, acknowledgedBy: alert.acknowledgedBy, acknowledgedAt: alert.acknowledgedAt, changed: false };

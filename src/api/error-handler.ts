@@ -5,6 +5,8 @@
  * generic sentence (never a stack trace or an internal value).
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { ERRORS, isPpmatError, type ErrorCode } from '../errors/catalogue.js';
 
@@ -22,6 +24,13 @@ export function sendError(reply: FastifyReply, code: ErrorCode, message: string,
 }
 
 export function installErrorHandling(app: FastifyInstance): void {
+  // Requests Node's HTTP parser refuses never reach a route; Fastify's own answer to them is
+  // `{"error":"Bad Request","message":"Client Error","statusCode":400}`. Replaced, so they
+  // get the same shape as every other error. (Fastify's `clientErrorHandler` option does the
+  // same from the constructor.)
+  for (const listener of app.server.listeners('clientError')) app.server.off('clientError', listener as (...args: unknown[]) => void);
+  app.server.on('clientError', answerClientError);
+
   app.setNotFoundHandler((request, reply) => {
     void sendError(reply, 'PPMAT_E_NOT_FOUND', `No route ${request.method} ${pathOf(request)}.`);
   });
@@ -50,6 +59,27 @@ export function installErrorHandling(app: FastifyInstance): void {
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).type('application/json').send(errorBody('PPMAT_E_INTERNAL', 'The server failed to answer; the error is logged.'));
   });
+}
+
+/**
+ * The answer to a request that is not valid HTTP (bad framing, a chunk size that is not hex, a
+ * header too large, raw control bytes in the request line): written to the socket, which is
+ * then closed, as Node's and Fastify's default handlers do.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  // A reset connection has nobody left to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'The request headers are too large.']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'The request did not arrive in time.']
+        : [400, 'The request is not valid HTTP.'];
+  const body = JSON.stringify(errorBody('PPMAT_E_REQUEST_INVALID', message));
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
 }
 
 function clientMessage(error: FastifyError): string {

@@ -8,10 +8,11 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { installAccessControl } from './access.js';
+import { installAccessControl, type Access } from './access.js';
 import type { ApiDeps } from './api-deps.js';
 import { registerSignInRoutes } from './auth/signin.routes.js';
 import { errorBody, installErrorHandling } from './error-handler.js';
+import { createRateLimiter, installSignInLimit, resolveRateLimits } from './rate-limits.js';
 import { alertRoutes } from './routes/alerts.routes.js';
 import { attestationRoutes } from './routes/attestations.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
@@ -57,7 +58,9 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     if (route.url.startsWith('/docs') || route.url.startsWith('/assets/')) route.config = { ...route.config, access: 'anonymous' };
   });
   await app.register(fastifyCookie);
-  installAccessControl(app, deps.authenticator);
+  const limiter = createRateLimiter(resolveRateLimits(deps.rateLimits), () => deps.clock().getTime());
+  installSignInLimit(app, limiter);
+  installAccessControl(app, deps.authenticator, limiter);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -72,7 +75,12 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    // Each operation says the least role it needs (`x-ppmat-access`), as its route config does.
+    transform: (input) => {
+      const transformed = jsonSchemaTransform(input);
+      const access: Access = input.route.config?.access ?? 'admin';
+      return { ...transformed, schema: { ...transformed.schema, 'x-ppmat-access': access } };
+    },
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });

@@ -12,8 +12,10 @@ import {
   ManagedIdentityCredential,
   WorkloadIdentityCredential,
   type AccessToken,
+  type GetTokenOptions,
   type TokenCredential,
 } from '@azure/identity';
+import { createScrubber, scrubJwts } from '../log/scrub-secrets.js';
 
 /** How long a static token claims to be valid: far enough that the token cache never renews it. */
 export const STATIC_TOKEN_LIFETIME_MS = 365 * 24 * 60 * 60_000;
@@ -37,10 +39,12 @@ export class StaticTokenCredential implements TokenCredential {
   }
 }
 
-/** The credential kinds a tenant's config may name. Secrets arrive here already read from env or file. */
+/** The credential kinds a tenant's config may name. Secrets arrive here already read (environment, file or Key Vault: see config/secret-source.ts). */
 export type CredentialConfig =
   | { kind: 'clientSecret'; tenantId: string; clientId: string; clientSecret: string }
+  /** The certificate and its private key, PEM: a file (`certificatePath`) or its content (`certificate`, e.g. read from Key Vault). */
   | { kind: 'clientCertificate'; tenantId: string; clientId: string; certificatePath: string; certificatePassword?: string }
+  | { kind: 'clientCertificate'; tenantId: string; clientId: string; certificate: string; certificatePassword?: string }
   | { kind: 'managedIdentity'; clientId?: string }
   /** Workload identity federation (e.g. AKS): a federated token file instead of a secret. */
   | { kind: 'workloadIdentity'; tenantId: string; clientId?: string; tokenFilePath?: string }
@@ -53,21 +57,70 @@ export interface CreateCredentialOptions {
   authorityHost?: string;
 }
 
-/** Builds the credential a tenant's config asks for. */
+/**
+ * Builds the credential a tenant's config asks for. A credential holding a secret (client
+ * secret, private key, its password, a static token) is wrapped so that its errors never
+ * quote it: the identity libraries copy the token endpoint's `error_description` into their
+ * messages, and those messages end up in logs and in the scan's stored collection errors.
+ */
 export function createCredential(config: CredentialConfig, options: CreateCredentialOptions = {}): TokenCredential {
+  const credential = buildCredential(config, options);
+  const secrets = credentialSecrets(config);
+  return secrets.length === 0 ? credential : new ScrubbedErrorCredential(credential, secrets);
+}
+
+/** The secret values a credential config holds (for scrubbing), none for identities without one. */
+export function credentialSecrets(config: CredentialConfig): string[] {
+  switch (config.kind) {
+    case 'clientSecret':
+      return [config.clientSecret];
+    case 'clientCertificate':
+      return [...('certificate' in config ? [config.certificate] : []), ...(config.certificatePassword ? [config.certificatePassword] : [])];
+    case 'static':
+      return [config.token];
+    default:
+      return [];
+  }
+}
+
+/**
+ * A credential whose failures are rethrown with every form of its secrets, and any JWT (a
+ * client assertion an endpoint echoed), replaced by `[redacted]`, and without the original error (whose properties may hold the endpoint's
+ * answer). The error keeps its `name` (e.g. `AuthenticationRequiredError`) so callers can
+ * still tell kinds apart.
+ */
+export class ScrubbedErrorCredential implements TokenCredential {
+  readonly #inner: TokenCredential;
+  readonly #scrub: (text: string) => string;
+
+  constructor(inner: TokenCredential, secrets: readonly string[]) {
+    this.#inner = inner;
+    this.#scrub = createScrubber(secrets);
+  }
+
+  async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    try {
+      return await this.#inner.getToken(scopes, options);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const scrubbed = new Error(scrubJwts(this.#scrub(message)));
+      scrubbed.name = error instanceof Error ? error.name : 'Error';
+      throw scrubbed;
+    }
+  }
+}
+
+function buildCredential(config: CredentialConfig, options: CreateCredentialOptions): TokenCredential {
   const identityOptions = options.authorityHost ? { authorityHost: options.authorityHost } : {};
   switch (config.kind) {
     case 'clientSecret':
       return new ClientSecretCredential(config.tenantId, config.clientId, config.clientSecret, identityOptions);
-    case 'clientCertificate':
-      return new ClientCertificateCredential(
-        config.tenantId,
-        config.clientId,
-        config.certificatePassword === undefined
-          ? { certificatePath: config.certificatePath }
-          : { certificatePath: config.certificatePath, certificatePassword: config.certificatePassword },
-        identityOptions,
-      );
+    case 'clientCertificate': {
+      const password = config.certificatePassword === undefined ? {} : { certificatePassword: config.certificatePassword };
+      return 'certificate' in config
+        ? new ClientCertificateCredential(config.tenantId, config.clientId, { certificate: config.certificate, ...password }, identityOptions)
+        : new ClientCertificateCredential(config.tenantId, config.clientId, { certificatePath: config.certificatePath, ...password }, identityOptions);
+    }
     case 'managedIdentity':
       return config.clientId ? new ManagedIdentityCredential({ clientId: config.clientId, ...identityOptions }) : new ManagedIdentityCredential(identityOptions);
     case 'workloadIdentity':

@@ -7,6 +7,7 @@ import { InvalidArgumentError } from 'commander';
 import { buildChannels } from '../alerts/build-channels.js';
 import type { CreateChannelDeps } from '../alerts/channels/create-channel.js';
 import { createDispatcher, DISPATCHER_DEFAULTS, type DeliveryReport, type DispatchReport } from '../alerts/dispatcher.js';
+import { keyVaultReaderFor } from '../config/resolve-secrets.js';
 import { EXIT } from '../errors/catalogue.js';
 import { createAlertReader, type AlertStatusFilter } from '../store/alert-reader.js';
 import { createOutboxRepository } from '../store/outbox-repository.js';
@@ -63,7 +64,7 @@ export async function alertsListCommand(options: AlertsListOptions, io: CommandI
 export async function alertsDeliverCommand(options: AlertsDeliverOptions, io: CommandIo, channelDeps?: Partial<CreateChannelDeps>): Promise<number> {
   return withApp(options, io, async (app) => {
     const clock = () => new Date();
-    const channels = await buildChannels(app.config.alerts.channels, { env: io.env, clock, ...(channelDeps ? { channelDeps } : {}) });
+    const channels = await buildChannels(app.config.alerts.channels, { env: io.env, keyVault: keyVaultReaderFor(app.config, io.env), clock, ...(channelDeps ? { channelDeps } : {}) });
     const outbox = createOutboxRepository(app.db.prisma, { clock });
     const dispatcher = createDispatcher({ outbox, channels, clock, log: app.log.child({ component: 'alerts' }), lockMs: app.config.alerts.claimSeconds * 1000 });
     const total: DispatchReport = { claimed: 0, delivered: 0, retried: 0, failed: 0, unrecorded: 0, deliveries: [] as DeliveryReport[] };

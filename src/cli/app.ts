@@ -2,7 +2,7 @@
  * Builds the dependencies a command needs, in one place: config, logger, database
  * (with its lock and migrations), the scan store and the rule set.
  */
-import type { Logger, LevelWithSilent } from 'pino';
+import type { DestinationStream, Logger, LevelWithSilent } from 'pino';
 import { createCollectors } from '../collectors/index.js';
 import { type ScanDeps, type ScanProgressEvent } from '../scheduler/run-scan.js';
 import type { Config, InventoryConfig } from '../config/config-schema.js';
@@ -49,13 +49,15 @@ export interface OpenAppOptions {
   defaultLogLevel: LevelWithSilent;
   /** Whether logs go to a terminal: `log.format: auto` then prints readable lines. */
   logToTerminal: boolean;
+  /** Where logs go (default: standard error); see `CommandIo.logDestination`. */
+  logDestination?: DestinationStream | undefined;
 }
 
 export async function openApp(options: OpenAppOptions): Promise<App> {
   const { config, file } = await loadConfig({ cwd: options.cwd, env: options.env, ...(options.configPath ? { path: options.configPath } : {}) });
   const levelSet = options.env.PPMAT_LOG_LEVEL || file !== null;
   const format = config.log.format === 'auto' ? (options.logToTerminal ? 'pretty' : 'json') : config.log.format;
-  const log = createLogger({ level: levelSet ? config.log.level : options.defaultLogLevel, format });
+  const log = createLogger({ level: levelSet ? config.log.level : options.defaultLogLevel, format, ...(options.logDestination ? { destination: options.logDestination } : {}) });
   // Rules first: a broken rule file refuses to start before anything is written.
   const ruleSet = await loadRuleSet(config.rulesDir ?? RULES_DIR, { packs: config.rules.packs });
   checkAttestedCapabilities(config, ruleSet, file);
@@ -96,8 +98,12 @@ export async function openApp(options: OpenAppOptions): Promise<App> {
 }
 
 /** Opens the app for a command that reads or writes the store (warnings only), runs it, and closes the app. */
-export async function withApp(options: { config?: string }, io: { cwd: string; env: NodeJS.ProcessEnv; stderr: { isTTY?: boolean } }, run: (app: App) => Promise<number>): Promise<number> {
-  const app = await openApp({ cwd: io.cwd, env: io.env, logToTerminal: Boolean(io.stderr.isTTY), defaultLogLevel: 'warn', ...(options.config ? { configPath: options.config } : {}) });
+export async function withApp(
+  options: { config?: string },
+  io: { cwd: string; env: NodeJS.ProcessEnv; stderr: { isTTY?: boolean }; logDestination?: DestinationStream },
+  run: (app: App) => Promise<number>,
+): Promise<number> {
+  const app = await openApp({ cwd: io.cwd, env: io.env, logToTerminal: Boolean(io.stderr.isTTY), logDestination: io.logDestination, defaultLogLevel: 'warn', ...(options.config ? { configPath: options.config } : {}) });
   try {
     return await run(app);
   } finally {
@@ -143,6 +149,8 @@ export function scanDeps(
     ...(onProgress ? { onProgress } : {}),
     parameters: resolveParameters(app.ruleSet, target.judging.parameterLayers),
     scoring: target.judging.scoring,
+    // Named in the lines logged while the scan waits for a database that stopped answering.
+    databaseRetry: { database: app.db.location },
     alerts: {
       alertStore: app.alertStore,
       reader: app.reader,

@@ -5,6 +5,7 @@
  */
 import type { Config, TenantConfig } from '../config/config-schema.js';
 import { loadConfig } from '../config/load-config.js';
+import { secretResolverFor } from '../config/resolve-secrets.js';
 import { EXIT, PpmatError } from '../errors/catalogue.js';
 import { createLogger } from '../log/logger.js';
 import { runDoctorChecks, type DoctorCheck } from './doctor-checks.js';
@@ -21,7 +22,7 @@ export interface DoctorCommandOptions {
 export async function doctorCommand(options: DoctorCommandOptions, io: CommandIo): Promise<number> {
   const { config } = await loadConfig({ cwd: io.cwd, env: io.env, ...(options.config ? { path: options.config } : {}) });
   // Retries and failures are the output here; logs only when asked for.
-  const log = createLogger({ level: io.env.PPMAT_LOG_LEVEL ? config.log.level : 'silent', format: 'json' });
+  const log = createLogger({ level: io.env.PPMAT_LOG_LEVEL ? config.log.level : 'silent', format: 'json', ...(io.logDestination ? { destination: io.logDestination } : {}) });
   const targets = await selectTargets(config, options, log, io.env);
   let allOk = true;
   try {
@@ -68,7 +69,8 @@ async function selectTargets(
     throw new PpmatError('PPMAT_E_TENANT_UNKNOWN', `no tenant ${options.tenant ?? ''} is configured (configured: ${known}).`, { where: '--tenant' });
   }
   const targets: { target: TenantTarget; clientId: string | null }[] = [];
-  for (const tenant of tenants) targets.push({ target: await configuredTarget(config, tenant, log, env), clientId: clientIdOf(tenant) });
+  const secrets = secretResolverFor(config, env);
+  for (const tenant of tenants) targets.push({ target: await configuredTarget(config, tenant, log, env, { secrets }), clientId: clientIdOf(tenant) });
   return targets;
 }
 

@@ -4,11 +4,13 @@
  * Exit codes: 0 succeeded, 2 partial, 3 failed, 4 bad config or rules, 5 database,
  * 6 another process is scanning the tenant, 130 interrupted.
  */
+import type { DestinationStream } from 'pino';
 import { EXIT, PpmatError } from '../errors/catalogue.js';
 import { evaluateScuba, type ScubaRow } from '../frameworks/scuba.js';
 import { loadScubaFramework, scubaFrameworkFile } from '../frameworks/load-scuba.js';
 import { renderScubaTable } from '../frameworks/scuba-report.js';
 import type { Config, TenantConfig } from '../config/config-schema.js';
+import { secretResolverFor } from '../config/resolve-secrets.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import { areaCoverage, type AreaCoverage } from '../scoring/coverage.js';
 import { targetsProgress, type TargetProgress } from '../scoring/targets.js';
@@ -43,6 +45,8 @@ export interface CommandIo {
    * In-process callers (tests) may leave it out: each command then makes one.
    */
   leaseHolder?: string;
+  /** Where logs go: standard error (file descriptor 2) when omitted; a stream in tests that read them. */
+  logDestination?: DestinationStream;
 }
 
 export async function scanCommand(options: ScanCommandOptions, io: CommandIo): Promise<number> {
@@ -85,7 +89,7 @@ export interface OutcomeView {
  * Resolves to the worst exit code of the scans.
  */
 export async function scanAndPrint(options: Omit<ScanCommandOptions, 'format'>, io: CommandIo, render: (outcome: ScanOutcome, view: OutcomeView) => string): Promise<number> {
-  const app = await openApp({ cwd: io.cwd, env: io.env, logToTerminal: Boolean(io.stderr.isTTY), defaultLogLevel: 'warn', ...(options.config ? { configPath: options.config } : {}) });
+  const app = await openApp({ cwd: io.cwd, env: io.env, logToTerminal: Boolean(io.stderr.isTTY), logDestination: io.logDestination, defaultLogLevel: 'warn', ...(options.config ? { configPath: options.config } : {}) });
   const targets: TenantTarget[] = [];
   try {
     // Refused before any scan starts, like a broken rule file.
@@ -152,7 +156,9 @@ async function selectTargets(
   const selected = selectTenants(config, options);
   if (selected === 'demo') return [await demoTarget(config, log, options.profile ?? config.demo.profile)];
   const targets: TenantTarget[] = [];
-  for (const tenant of selected) targets.push(await configuredTarget(config, tenant, log, env, { throttle }));
+  // One resolver: tenants whose secrets share a vault share its client and token.
+  const secrets = secretResolverFor(config, env);
+  for (const tenant of selected) targets.push(await configuredTarget(config, tenant, log, env, { throttle, secrets }));
   return targets;
 }
 

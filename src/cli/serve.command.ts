@@ -23,7 +23,7 @@ export async function serveCommand(options: ServeCommandOptions, io: CommandIo):
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) {
     throw new PpmatError('PPMAT_E_CONFIG_INVALID', `"${options.port}" is not a port (0-65535).`, { where: '--port' });
   }
-  const app = await openApp({ cwd: io.cwd, env: io.env, logToTerminal: Boolean(io.stderr.isTTY), defaultLogLevel: 'info', ...(options.config ? { configPath: options.config } : {}) });
+  const app = await openApp({ cwd: io.cwd, env: io.env, logToTerminal: Boolean(io.stderr.isTTY), logDestination: io.logDestination, defaultLogLevel: 'info', ...(options.config ? { configPath: options.config } : {}) });
   try {
     const api = { ...app.config.api, ...(options.host ? { host: options.host } : {}), ...(port !== undefined ? { port } : {}) };
     const deps = await apiFromApp(

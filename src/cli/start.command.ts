@@ -19,6 +19,7 @@ import { startQueueScheduler } from '../queue/queue-scheduler.js';
 import { startScheduler, type ScheduleEntry, type Scheduler } from '../scheduler/scheduler.js';
 import type { ScanTrigger, TenantRecord } from '../store/scan-repository.js';
 import type { Config } from '../config/config-schema.js';
+import { secretResolverFor } from '../config/resolve-secrets.js';
 import type { Logger } from 'pino';
 import { openApp } from './app.js';
 import { serviceScan } from './service-scan.js';
@@ -34,7 +35,7 @@ export interface StartCommandOptions {
 }
 
 export async function startCommand(options: StartCommandOptions, io: CommandIo): Promise<number> {
-  const app = await openApp({ cwd: io.cwd, env: io.env, logToTerminal: Boolean(io.stderr.isTTY), defaultLogLevel: 'info', ...(options.config ? { configPath: options.config } : {}) });
+  const app = await openApp({ cwd: io.cwd, env: io.env, logToTerminal: Boolean(io.stderr.isTTY), logDestination: io.logDestination, defaultLogLevel: 'info', ...(options.config ? { configPath: options.config } : {}) });
   const log = app.log.child({ component: 'service' });
   const targets = new Map<string, TenantTarget>();
   const tenants = new Map<string, TenantRecord>();
@@ -60,8 +61,9 @@ export async function startCommand(options: StartCommandOptions, io: CommandIo):
       const target = await demoTarget(app.config, log);
       targets.set(target.tenant.id, target);
     } else {
+      const secrets = secretResolverFor(app.config, io.env);
       for (const tenant of app.config.tenants.filter((t) => t.enabled)) {
-        targets.set(tenant.id, await configuredTarget(app.config, tenant, log, io.env, { throttle: createThrottleStore(app.db.prisma) }));
+        targets.set(tenant.id, await configuredTarget(app.config, tenant, log, io.env, { throttle: createThrottleStore(app.db.prisma), secrets }));
       }
     }
     for (const target of targets.values()) tenants.set(target.tenant.id, target.tenant);

@@ -34,7 +34,7 @@ export async function reportAndPrint(options: ReportOptions, io: CommandIo, rend
 
 /** Null when a selected tenant has no stored scan yet (the caller scans); otherwise the exit code. */
 async function printStored(options: ReportOptions, io: CommandIo, render: (scan: ReportedScan, view: OutcomeView) => string): Promise<number | null> {
-  const app = await openApp({ cwd: io.cwd, env: io.env, logToTerminal: Boolean(io.stderr.isTTY), defaultLogLevel: 'warn', ...(options.config ? { configPath: options.config } : {}) });
+  const app = await openApp({ cwd: io.cwd, env: io.env, logToTerminal: Boolean(io.stderr.isTTY), logDestination: io.logDestination, defaultLogLevel: 'warn', ...(options.config ? { configPath: options.config } : {}) });
   try {
     const scuba = await loadScubaFramework(await scubaFrameworkFile(app.config.rulesDir));
     const selected = selectTenants(app.config, options);

@@ -3,12 +3,13 @@
  * attestations. With no tenant configured, the built-in demo tenant (the simulator) is
  * the target.
  */
-import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { TokenCredential } from '@azure/identity';
 import { resolveEndpoints, type CloudProfile } from '../auth/clouds.js';
-import { createCredential, StaticTokenCredential, type CredentialConfig } from '../auth/credentials.js';
+import { createCredential, StaticTokenCredential } from '../auth/credentials.js';
 import { inventorySchema, type Config, type InventoryConfig, type TenantConfig } from '../config/config-schema.js';
+import { resolveTenantCredential, secretResolverFor } from '../config/resolve-secrets.js';
+import type { SecretResolver } from '../config/secret-source.js';
 import { PpmatError } from '../errors/catalogue.js';
 import { createSharedHostLimiter } from '../http/shared-host-limiter.js';
 import type { ThrottleStore } from '../store/throttle-repository.js';
@@ -99,11 +100,18 @@ export async function demoTarget(config: Config, log: Logger, profile: DemoProfi
 }
 
 /**
- * A configured tenant: its credential (secrets read from env or file now), cloud endpoints and
- * attestations. With `throttle`, its hosts' throttling pauses are shared through the database
- * with every process scanning the tenant.
+ * A configured tenant: its credential (secrets read now from env, file or Key Vault), cloud
+ * endpoints and attestations. With `throttle`, its hosts' throttling pauses are shared through
+ * the database with every process scanning the tenant. `secrets` reads the credential's
+ * secrets (default: env, files, and Key Vault with the identity of `keyVault.credential`).
  */
-export async function configuredTarget(config: Config, tenant: TenantConfig, log: Logger, env: NodeJS.ProcessEnv, shared: { throttle?: ThrottleStore } = {}): Promise<TenantTarget> {
+export async function configuredTarget(
+  config: Config,
+  tenant: TenantConfig,
+  log: Logger,
+  env: NodeJS.ProcessEnv,
+  shared: { throttle?: ThrottleStore; secrets?: SecretResolver } = {},
+): Promise<TenantTarget> {
   const { dataverse, ...baseUrls } = tenant.endpoints ?? {};
   const endpoints = resolveEndpoints(tenant.cloud, {
     baseUrls,
@@ -111,7 +119,8 @@ export async function configuredTarget(config: Config, tenant: TenantConfig, log
     scopes: tenant.scopes ?? {},
     ...(tenant.authorityHost ? { authorityHost: tenant.authorityHost } : {}),
   });
-  const credential = createCredential(await resolveCredential(tenant, env), { authorityHost: endpoints.authorityHost });
+  const secrets = shared.secrets ?? secretResolverFor(config, env);
+  const credential = createCredential(await resolveTenantCredential(tenant, secrets), { authorityHost: endpoints.authorityHost });
   const local = hostLimiter(config);
   const limiter = shared.throttle
     ? createSharedHostLimiter({ inner: local, store: shared.throttle, keyOf: (host) => `${tenant.id}|${host}`, log: log.child({ component: 'http', tenantId: tenant.id }) })
@@ -180,49 +189,4 @@ function graphClient(config: Config, endpoints: CloudProfile, credential: TokenC
     maxRetries: config.http.maxRetries,
     hostLimiter: limiter,
   });
-}
-
-async function resolveCredential(tenant: TenantConfig, env: NodeJS.ProcessEnv): Promise<CredentialConfig> {
-  const c = tenant.credential;
-  const where = `tenants[id=${tenant.id}].credential`;
-  const fromEnv = (name: string): string => {
-    const value = env[name];
-    if (!value) throw new PpmatError('PPMAT_E_CONFIG_INVALID', `the environment variable ${name} is not set.`, { where });
-    return value;
-  };
-  switch (c.kind) {
-    case 'clientSecret': {
-      let secret: string;
-      if (c.clientSecretEnv) secret = fromEnv(c.clientSecretEnv);
-      else {
-        try {
-          secret = (await readFile(c.clientSecretFile!, 'utf8')).trim();
-        } catch (error) {
-          throw new PpmatError('PPMAT_E_CONFIG_INVALID', `cannot read clientSecretFile: ${(error as NodeJS.ErrnoException).code ?? 'error'}.`, { where });
-        }
-      }
-      return { kind: 'clientSecret', tenantId: tenant.id, clientId: c.clientId, clientSecret: secret };
-    }
-    case 'clientCertificate':
-      return {
-        kind: 'clientCertificate',
-        tenantId: tenant.id,
-        clientId: c.clientId,
-        certificatePath: c.certificatePath,
-        ...(c.certificatePasswordEnv ? { certificatePassword: fromEnv(c.certificatePasswordEnv) } : {}),
-      };
-    case 'managedIdentity':
-      return { kind: 'managedIdentity', ...(c.clientId ? { clientId: c.clientId } : {}) };
-    case 'workloadIdentity':
-      return {
-        kind: 'workloadIdentity',
-        tenantId: tenant.id,
-        ...(c.clientId ? { clientId: c.clientId } : {}),
-        ...(c.tokenFilePath ? { tokenFilePath: c.tokenFilePath } : {}),
-      };
-    case 'default':
-      return { kind: 'default', tenantId: tenant.id, ...(c.managedIdentityClientId ? { managedIdentityClientId: c.managedIdentityClientId } : {}) };
-    case 'static':
-      return { kind: 'static', token: fromEnv(c.tokenEnv) };
-  }
 }

@@ -33,7 +33,7 @@ export async function workerCommand(options: WorkerCommandOptions, io: CommandIo
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
     throw new PpmatError('PPMAT_E_CONFIG_INVALID', `"${options.concurrency}" is not a concurrency (a whole number from 1 to 64).`, { where: '--concurrency' });
   }
-  const app = await openApp({ cwd: io.cwd, env: io.env, logToTerminal: Boolean(io.stderr.isTTY), defaultLogLevel: 'info', ...(options.config ? { configPath: options.config } : {}) });
+  const app = await openApp({ cwd: io.cwd, env: io.env, logToTerminal: Boolean(io.stderr.isTTY), logDestination: io.logDestination, defaultLogLevel: 'info', ...(options.config ? { configPath: options.config } : {}) });
   const log = app.log.child({ component: 'worker' });
   const targets = new Map<string, Promise<TenantTarget>>();
   let queue: ScanQueue | undefined;

@@ -1,11 +1,13 @@
 /**
  * The shape of ppmat.yaml (after environment variables are applied), validated once at start.
- * Secrets are never inline: a client secret comes from an environment variable or a file.
+ * Secrets are never inline: a client secret, a certificate, its password, a channel's secret
+ * come from an environment variable, a file or Azure Key Vault (see secret-source.ts).
  */
 import { z } from 'zod';
 import { channelsConfigSchema } from '../alerts/channels/channel-config.js';
 import { retentionSchema } from '../history/retention-policy.js';
 import { AREAS } from '../scoring/types.js';
+import { secretSourceSchema } from './secret-source.js';
 import { validate as isValidCron } from 'node-cron';
 
 const cron = z
@@ -26,24 +28,35 @@ const timezone = z.string().refine(
 
 const guidOrDomain = z.string().min(1);
 
+const count = (...values: unknown[]): number => values.filter((v) => v !== undefined).length;
+
 export const credentialSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('clientSecret'),
     clientId: z.string().min(1),
-    /** The name of the environment variable that holds the secret. */
+    /** Where the secret is: `{ env: NAME }`, `{ file: /path }` or `{ keyVault: { vaultUrl, name } }`. */
+    clientSecret: secretSourceSchema.optional(),
+    /** The name of the environment variable that holds the secret (same as `clientSecret: { env: NAME }`). */
     clientSecretEnv: z.string().min(1).optional(),
-    /** A file whose content is the secret. */
+    /** A file whose content is the secret (same as `clientSecret: { file: path }`). */
     clientSecretFile: z.string().min(1).optional(),
-  }).refine((c) => (c.clientSecretEnv ? 1 : 0) + (c.clientSecretFile ? 1 : 0) === 1, {
-    message: 'give exactly one of clientSecretEnv or clientSecretFile (secrets are never written in ppmat.yaml)',
+  }).refine((c) => count(c.clientSecret, c.clientSecretEnv, c.clientSecretFile) === 1, {
+    message: 'give exactly one of clientSecret ({ env }, { file } or { keyVault }), clientSecretEnv or clientSecretFile (secrets are never written in ppmat.yaml)',
   }),
   z.strictObject({
     kind: z.literal('clientCertificate'),
     clientId: z.string().min(1),
     /** A PEM file with the certificate and its private key. */
-    certificatePath: z.string().min(1),
+    certificatePath: z.string().min(1).optional(),
+    /** The certificate and its private key, PEM, from `{ env }`, `{ file }` or `{ keyVault }` (a Key Vault certificate created with content type PEM). */
+    certificate: secretSourceSchema.optional(),
+    /** The password of an encrypted private key. */
+    certificatePassword: secretSourceSchema.optional(),
+    /** The name of the environment variable holding that password (same as `certificatePassword: { env: NAME }`). */
     certificatePasswordEnv: z.string().min(1).optional(),
-  }),
+  })
+    .refine((c) => count(c.certificatePath, c.certificate) === 1, { message: 'give exactly one of certificatePath or certificate ({ env }, { file } or { keyVault })' })
+    .refine((c) => count(c.certificatePassword, c.certificatePasswordEnv) <= 1, { message: 'give at most one of certificatePassword or certificatePasswordEnv' }),
   z.strictObject({ kind: z.literal('managedIdentity'), clientId: z.string().min(1).optional() }),
   z.strictObject({
     /** Workload identity federation: AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE are used when these are omitted. */
@@ -147,6 +160,31 @@ export const tenantSchema = z.strictObject({
 export type TenantConfig = z.infer<typeof tenantSchema>;
 
 /**
+ * How ppmat reads the secrets that config references in Azure Key Vault: the identity it uses
+ * (which needs the "Key Vault Secrets User" role on each vault). Used only when some secret
+ * says `keyVault: ...`.
+ */
+export const keyVaultSchema = z
+  .strictObject({
+    credential: z
+      .discriminatedUnion('kind', [
+        /** DefaultAzureCredential: environment (AZURE_CLIENT_ID, ...), workload identity, managed identity, Azure CLI. */
+        z.strictObject({ kind: z.literal('default'), managedIdentityClientId: z.string().min(1).optional(), tenantId: z.string().min(1).optional() }),
+        z.strictObject({ kind: z.literal('managedIdentity'), clientId: z.string().min(1).optional() }),
+        z.strictObject({ kind: z.literal('workloadIdentity'), tenantId: z.string().min(1).optional(), clientId: z.string().min(1).optional(), tokenFilePath: z.string().min(1).optional() }),
+        /** A bearer token from an environment variable (test rigs and gateways). */
+        z.strictObject({ kind: z.literal('static'), tokenEnv: z.string().min(1) }),
+      ])
+      .default({ kind: 'default' }),
+    /** Entra authority of the vault's cloud (e.g. https://login.microsoftonline.us); public cloud when omitted. */
+    authorityHost: z.url().optional(),
+    /** One secret read, retries included, gives up after this long. */
+    timeoutMs: z.int().min(1000).max(300_000).default(30_000),
+  })
+  .prefault({});
+export type KeyVaultConfig = z.infer<typeof keyVaultSchema>;
+
+/**
  * Microsoft Entra ID sign-in to the API and dashboard: bearer tokens issued for `clientId`
  * (validated with jose against the tenant's published keys) and, with a client secret, the
  * browser sign-in (authorization code flow with PKCE). Roles come from the token's `roles`
@@ -156,7 +194,9 @@ export const entraAuthSchema = z.strictObject({
   tenantId: z.string().min(1),
   /** The app registration the tokens are issued for (their audience). */
   clientId: z.string().min(1),
-  /** For the browser sign-in: the environment variable or file holding the app's client secret. */
+  /** For the browser sign-in: where the app's client secret is (`{ env }`, `{ file }` or `{ keyVault }`). */
+  clientSecret: secretSourceSchema.optional(),
+  /** The same, as the environment variable or file holding it. */
   clientSecretEnv: z.string().min(1).optional(),
   clientSecretFile: z.string().min(1).optional(),
   cloud: z.enum(['public', 'gcc', 'gcchigh', 'dod', 'china']).default('public'),
@@ -170,7 +210,7 @@ export const entraAuthSchema = z.strictObject({
       viewer: z.array(z.string().min(1)).default(['Ppmat.Viewer']),
     })
     .prefault({}),
-}).refine((e) => !(e.clientSecretEnv && e.clientSecretFile), { message: 'give at most one of clientSecretEnv or clientSecretFile' });
+}).refine((e) => count(e.clientSecret, e.clientSecretEnv, e.clientSecretFile) <= 1, { message: 'give at most one of clientSecret, clientSecretEnv or clientSecretFile' });
 export type EntraAuthConfig = z.infer<typeof entraAuthSchema>;
 
 /**
@@ -192,6 +232,8 @@ export const scansSchema = z
 export type ScansConfig = z.infer<typeof scansSchema>;
 
 /** The HTTP API and dashboard (`ppmat serve`, `npm start`). */
+const rateLimitSchema = z.strictObject({ max: z.number().int().min(1), windowSeconds: z.number().positive() });
+
 export const apiSchema = z
   .strictObject({
     /** The address to listen on: loopback unless told otherwise. */
@@ -212,6 +254,19 @@ export const apiSchema = z
         launchToken: z.boolean().default(true),
       })
       .prefault({}),
+    /**
+     * Limits per client address (see docs/api.md "Rate limits"): `signIn` on the browser
+     * sign-in routes, `authFailures` on refused credentials, `perCaller` on every request of
+     * one credential. Each is `{ max, windowSeconds }`, or null to turn it off; absent, the
+     * defaults apply (20 sign-ins and 30 refusals a minute; no per-caller limit).
+     */
+    rateLimits: z
+      .strictObject({
+        signIn: rateLimitSchema.nullable().optional(),
+        authFailures: rateLimitSchema.nullable().optional(),
+        perCaller: rateLimitSchema.nullable().optional(),
+      })
+      .optional(),
   })
   .prefault({});
 export type ApiConfig = z.infer<typeof apiSchema>;
@@ -279,6 +334,8 @@ export const configSchema = z.strictObject({
     })
     .default({ profile: 'defined', seed: 42, environments: 12, schedule: '0 2 * * *', timezone: 'UTC', targets: [] }),
   tenants: z.array(tenantSchema).default([]),
+  /** The identity that reads secrets referenced in Azure Key Vault. */
+  keyVault: keyVaultSchema,
   api: apiSchema,
   scans: scansSchema,
 }).refine((config) => config.scans.mode !== 'queue' || config.databaseUrl !== undefined, {

@@ -32,6 +32,7 @@ export const EXIT = {
 export const ERRORS = {
   PPMAT_E_CONFIG_INVALID: { summary: 'The configuration is invalid.', exitCode: EXIT.config, httpStatus: 500 },
   PPMAT_E_CONFIG_READ: { summary: 'The configuration file could not be read.', exitCode: EXIT.config, httpStatus: 500 },
+  PPMAT_E_SECRET_UNAVAILABLE: { summary: 'A secret referenced in Azure Key Vault could not be read (no such secret, access refused, or the vault unreachable).', exitCode: EXIT.config, httpStatus: 500 },
   PPMAT_E_TENANT_UNKNOWN: { summary: 'No tenant with that id is configured.', exitCode: EXIT.config, httpStatus: 404 },
   PPMAT_E_CAPABILITY_UNKNOWN: { summary: 'No capability statement of the maturity model has that id.', exitCode: EXIT.config, httpStatus: 404 },
   PPMAT_E_ATTESTATION_INVALID: { summary: 'An attestation is incomplete or its dates or link are invalid.', exitCode: EXIT.config, httpStatus: 400 },
@@ -73,6 +74,7 @@ export const ERRORS = {
   PPMAT_E_SCANS_UNAVAILABLE: { summary: 'This process does not run scans (start it with `ppmat start` or `npm start` to scan from the API).', exitCode: EXIT.config, httpStatus: 503 },
   PPMAT_E_HTTP_LISTEN: { summary: 'The HTTP server could not listen on its address (the port is in use, or the address is not this machine\'s).', exitCode: EXIT.config, httpStatus: 500 },
   PPMAT_E_SIMULATOR: { summary: 'The demo tenant simulator could not start.', exitCode: EXIT.unexpected, httpStatus: 500 },
+  PPMAT_E_RATE_LIMITED: { summary: 'Too many requests (sign-ins, refused credentials, or calls by one caller); wait the Retry-After seconds and try again.', exitCode: EXIT.config, httpStatus: 429 },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

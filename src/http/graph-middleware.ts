@@ -24,6 +24,7 @@ import { isHostThrottle } from './retry-policy.js';
 import { redactUrl } from './redact.js';
 import { abortedError, type Sleep } from './sleep.js';
 import type { HttpStats } from './types.js';
+import { parseStorableJson } from './storable-json.js';
 
 /**
  * Carries a {@link CollectionError} through the SDK: `GraphRequest.send` rethrows a
@@ -145,7 +146,7 @@ export class PpmatGraphMiddleware implements Middleware {
           }
           return;
         }
-        failure = statusError({ surface: 'graph', method, url: shown, status, body: body.toString('utf8'), forbiddenHint: graphForbiddenHint(url) });
+        failure = statusError({ surface: 'graph', method, url: shown, status, body: body.toString('utf8'), forbiddenHint: graphForbiddenHint(url), secrets: sentBearer(context) });
         if (status === 429) stats.throttled += 1;
         if (!isRetryableStatus(status)) throw failure;
         retryAfterMs = parseRetryAfterMs(retryAfter ?? undefined, this.settings.now());
@@ -203,6 +204,14 @@ export class PpmatGraphMiddleware implements Middleware {
   }
 }
 
+/** The bearer token the Bearer middleware (after this one) put on the request, so an API quoting it is not copied. */
+function sentBearer(context: Context): string[] {
+  const headers = context.options?.headers;
+  const value = headers instanceof Headers ? headers.get('authorization') : undefined;
+  const token = /^Bearer\s+(\S+)$/i.exec(value ?? '')?.[1];
+  return token ? [token] : [];
+}
+
 /** 408, 429 and every 5xx may succeed later; other statuses will not. */
 function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
@@ -233,7 +242,7 @@ function parseJson(body: Buffer, method: string, shown: string, status: number):
   const text = body.toString('utf8');
   if (text.trim() === '') return null;
   try {
-    return JSON.parse(text) as unknown;
+    return parseStorableJson(text);
   } catch {
     const start = text.trim().slice(0, 40).replace(/\s+/g, ' ');
     throw malformedError(method, shown, status, `it is not JSON (it starts with "${start}")`);

@@ -17,6 +17,7 @@ import { abortedError } from './sleep.js';
 import { createTokenCache, type TokenCache } from './token-cache.js';
 import type { ApiSurface, HttpClient, HttpResponse, HttpStats, PrefetchedResponse, RequestOptions, RequestSurface } from './types.js';
 import { nextLinkOf, pageValue } from './pagination.js';
+import { parseStorableJson } from './storable-json.js';
 
 
 export interface HttpClientOptions extends RetryPolicyOptions {
@@ -100,9 +101,11 @@ function buildClient(settings: Settings, shared?: HttpStats, prefetched?: Map<st
       stats.throttledMs += permit.pausedMs;
       let outcome: Outcome;
       let fromCache: boolean;
+      let sentToken: string;
       try {
         const token = await settings.tokens.get(options.surface, signal, origin);
         fromCache = token.fromCache;
+        sentToken = token.token;
         const started = settings.now();
         outcome = await send(method, url, token.token, payloadOf(options), signal, shown);
         if (outcome.kind === 'response') settings.log.debug({ method, url: shown, status: outcome.status, ms: settings.now() - started, retry }, 'http response');
@@ -126,7 +129,7 @@ function buildClient(settings: Settings, shared?: HttpStats, prefetched?: Map<st
         if (answered) {
           return { status, headers, data: parseBody<T>(body, status, method, shown, options.responseType) };
         }
-        failure = statusError({ surface: options.surface, method, url: shown, status, body: body.toString('utf8') });
+        failure = statusError({ surface: options.surface, method, url: shown, status, body: body.toString('utf8'), secrets: [sentToken] });
         if (status === 401 && fromCache && !tokenRefreshed) {
           // A cached token may have been revoked or rotated: ask the credential once more.
           settings.tokens.invalidate(options.surface, origin);
@@ -313,7 +316,7 @@ function parseBody<T>(body: Buffer, status: number, method: string, shown: strin
   if (responseType === 'text') return text as T;
   if (text.trim() === '') return null as T;
   try {
-    return JSON.parse(text) as T;
+    return parseStorableJson(text) as T;
   } catch {
     if (status < 200 || status >= 300) return null as T;
     const start = text.trim().slice(0, 40).replace(/\s+/g, ' ');

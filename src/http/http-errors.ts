@@ -4,6 +4,7 @@
  * a partial scan must be able to fix the permission without reading code.
  */
 import { CollectionError } from '../collectors/types.js';
+import { createScrubber, scrubJwts } from '../log/scrub-secrets.js';
 import type { RequestSurface } from './types.js';
 
 /**
@@ -67,12 +68,20 @@ export interface FailedRequest {
   body: string;
   /** What a 403 means for this endpoint, when the caller knows better than {@link FORBIDDEN_HINTS} (e.g. the Graph permission). */
   forbiddenHint?: string;
+  /** Values the API's text must not carry into the message: the bearer token sent (an API may quote the token it refused). */
+  secrets?: readonly string[];
+}
+
+/** The API's text with the request's secrets and any JWT replaced by `[redacted]`. */
+function scrubApiText(text: string, secrets: readonly string[] = []): string {
+  return scrubJwts(createScrubber(secrets)(text));
 }
 
 /** The error for a non-retryable or finally failing HTTP status. */
 export function statusError(failed: FailedRequest): CollectionError {
   const { surface, method, url, status } = failed;
-  const apiSays = apiErrorMessage(failed.body);
+  // Scrubbed before it is cut to length, so a cut never leaves part of a secret.
+  const apiSays = apiErrorMessage(scrubApiText(failed.body, failed.secrets));
   const suffix = apiSays ? ` The API said: ${apiSays}` : '';
   const details = { httpStatus: status, url };
   const request = `${method} ${url}`;

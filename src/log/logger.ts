@@ -23,6 +23,27 @@ export const REDACT_PATHS = [
   '*.password',
   'databaseUrl',
   '*.databaseUrl',
+  // Secrets by the names config and credentials give them.
+  'secret',
+  '*.secret',
+  'certificatePassword',
+  '*.certificatePassword',
+  'pass',
+  '*.pass',
+  'cookie',
+  '*.cookie',
+  'headers.cookie',
+  '*.headers.cookie',
+  'headers["set-cookie"]',
+  '*.headers["set-cookie"]',
+  // An HTTP client's error logged as `err` (axios) carries the request's configuration and headers.
+  'err.config.headers.Authorization',
+  'err.config.headers.authorization',
+  'err.config.auth',
+  'err.request',
+  'err.response.config',
+  '*.config.headers.Authorization',
+  '*.config.headers.authorization',
 ];
 
 export interface LoggerOptions {

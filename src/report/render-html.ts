@@ -13,6 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { PpmatError } from '../errors/catalogue.js';
 import type { RoadmapStep } from '../scoring/roadmap.js';
 import { CHARTS_SCRIPT, chartJsFile } from '../dashboard/assets.js';
+import { visibleText } from './visible-text.js';
 import { levelRange, STATUS_LABELS, STATUS_ORDER, trendsWindowText, utcMinute, type ReportCapability, type ReportModel } from './report-model.js';
 
 /** The scripts the report inlines, as source text. */
@@ -228,9 +229,9 @@ export function embeddedReportData(model: ReportModel): Omit<ReportModel, 'scans
   return { ...model, scans: model.scans.map(({ capabilities: _rows, ...scan }) => scan) };
 }
 
-/** Text for HTML content and quoted attribute values. */
+/** Text for HTML content and quoted attribute values; bidi controls shown as `<U+202E>`, U+0000 as U+FFFD. */
 export function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return visibleText(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** A CSS class from a value of a closed set (statuses, severities); anything else becomes `other`. */

@@ -5,6 +5,7 @@
  * `|`, `*` or `<script>` neither breaks a table nor becomes markup.
  */
 import type { RoadmapStep } from '../scoring/roadmap.js';
+import { visibleText } from './visible-text.js';
 import { levelRange, STATUS_LABELS, STATUS_ORDER, trendsWindowText, utcMinute, type ReportCapability, type ReportModel } from './report-model.js';
 
 const KIND: Record<string, string> = { fix: 'Fix', collect: 'Collect', attest: 'Attest' };
@@ -142,9 +143,9 @@ function trendTable(headers: string[], columns: Map<number, { at: string; value:
   ];
 }
 
-/** Text safe in a Markdown paragraph or table cell: no markup, no HTML, no line break. */
+/** Text safe in a Markdown paragraph or table cell: no markup, no HTML, no line break; bidi controls shown as `<U+202E>`, U+0000 as U+FFFD. */
 export function md(text: string): string {
-  return text
+  return visibleText(text)
     .replace(/[\r\n]+/g, ' ')
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')

@@ -29,6 +29,11 @@ const dataversePath = (entitySet: string): RegExp => new RegExp(`^/dataverse/([^
 const BATCH_PATH = /^\/dataverse\/([^/]+)\/api\/data\/v9\.\d+\/\$batch\/?$/i;
 const ENTITY_PATH = dataversePath('[A-Za-z_][A-Za-z0-9_]*');
 
+/** The table (entity set, lower case) a Dataverse request reads, or null for a `$batch` and other paths. */
+export function dataverseTableOf(pathname: string): string | null {
+  return ENTITY_PATH.exec(pathname)?.[2]?.toLowerCase() ?? null;
+}
+
 export const DATAVERSE_ROUTES: SimRoute[] = [
   { family: 'dataverse', surface: 'dataverse', method: 'POST', pattern: BATCH_PATH, needsApiVersion: false, handle: batch },
   { family: 'dataverse', surface: 'dataverse', method: 'GET', pattern: ENTITY_PATH, needsApiVersion: false, handle: answer },
@@ -118,7 +123,15 @@ function batch(ctx: RouteContext, _url: URL, match: RegExpExecArray, request?: S
     const path = absolute ? `/dataverse/${absolute[1]}${absolute[2]}` : `/dataverse/${segment}${target.startsWith('/') ? '' : '/'}${target}`;
     const url = new URL(path, ctx.baseUrl);
     const entity = ENTITY_PATH.exec(url.pathname);
-    answers.push(entity ? answer(ctx, url, entity, request) : apiError(404, DATAVERSE_NOT_FOUND, `Resource not found for the segment '${url.pathname}'.`));
+    if (!entity) {
+      answers.push(apiError(404, DATAVERSE_NOT_FOUND, `Resource not found for the segment '${url.pathname}'.`));
+      continue;
+    }
+    const real = (): SimResponse => answer(ctx, url, entity, request);
+    const partAnswer = ctx.batchPart ? ctx.batchPart((entity[2] ?? '').toLowerCase(), real) : real();
+    // A part that is never answered (a faulted table's timeout or reset) leaves the whole batch unanswered.
+    if (partAnswer.abort) return partAnswer;
+    answers.push(partAnswer);
   }
   const reply = `batchresponse_${segment.length}${answers.length}`;
   const parts = answers.map((a) => {

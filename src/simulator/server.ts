@@ -9,31 +9,20 @@ import type { AddressInfo } from 'node:net';
 import { PpmatError } from '../errors/catalogue.js';
 import type { ApiSurface } from '../http/types.js';
 import type { SimulatorProfile } from './profiles.js';
+import { dataverseTableOf } from './dataverse-routes.js';
+import { BODY_FAULTS, faultedAnswer, serializedBody, type FaultTarget, type SimulatorFault } from './endpoint-faults.js';
 import { createFaultDice, createLatency, forbiddenResponse, serverErrorResponse, truncatedResponse, type FaultRates } from './request-faults.js';
-import { apiError, matchRoute, type EndpointFamily, type RouteContext, type SimResponse } from './routes.js';
+import { apiError, matchRoute, type EndpointFamily, type MatchedRoute, type RouteContext, type SimResponse } from './routes.js';
 import { buildTenantModel, type TenantModel } from './tenant-model.js';
 import { resolvePageSizes, resolveSize, type SimulatorSize } from './tenant-size.js';
 import { createThrottle, type Throttle, type ThrottleOptions } from './throttle.js';
 
 export { DEFAULT_SIMULATOR_ENVIRONMENTS, DEFAULT_SIMULATOR_PAGE_SIZE, type SimulatorSize } from './tenant-size.js';
 export type { FaultRates } from './request-faults.js';
+export { UNKNOWN_FIELDS, type FaultKind, type FaultTarget, type SimulatorFault } from './endpoint-faults.js';
 export type { ThrottleOptions } from './throttle.js';
 
 export const DEFAULT_SIMULATOR_SEED = 42;
-
-/**
- * How one endpoint family misbehaves: `times` requests (every one when omitted) get this
- * answer, then it recovers. A family's fault covers all its endpoints (for DLP: the list and
- * every detail), and is checked after the bearer token, like a real API.
- */
-export interface SimulatorFault {
-  /** Default 500. */
-  status?: number;
-  /** Raw body to send (e.g. malformed JSON); an API-style error body when omitted. */
-  body?: string;
-  times?: number;
-  retryAfterSeconds?: number;
-}
 
 export interface SimulatorOptions {
   seed?: number;
@@ -52,7 +41,8 @@ export interface SimulatorOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   host?: string;
-  faults?: Partial<Record<EndpointFamily, SimulatorFault>>;
+  /** Per endpoint family, or per Dataverse table (`dataverse:{entitySet}`): see endpoint-faults.ts. */
+  faults?: Partial<Record<FaultTarget, SimulatorFault>>;
   /** A token bucket per (bearer token, virtual host); over it, 429 with `Retry-After`. */
   throttle?: ThrottleOptions;
   /** Delay before every answer: fixed, or uniform in [min, max] (seeded). */
@@ -80,6 +70,8 @@ export interface SimulatorStats {
   byHost: Record<string, number>;
   /** Requests let through the throttle, per endpoint family (`canvasApps`, `appPermissions`, …; `other` for routes without one). */
   byFamily: Record<string, number>;
+  /** Dataverse table reads (entity set, lower case), alone or as a part of a `$batch`: what a `dataverse:{table}` fault reaches. */
+  byDataverseTable: Record<string, number>;
 }
 
 export interface RunningSimulator {
@@ -104,7 +96,7 @@ export function simulatorEndpoints(url: string): Record<ApiSurface, string> {
 }
 
 /** What to do with one request. */
-type Outcome = { kind: 'send'; response: SimResponse } | { kind: 'hang' };
+type Outcome = { kind: 'send'; response: SimResponse } | { kind: 'hang' } | { kind: 'reset' };
 
 /** The Dataverse proxy base that routes `https://{org-host}/path` to the simulator (`endpoints.dataverse`). */
 export function simulatorDataverseProxy(url: string): string {
@@ -129,10 +121,24 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   options.adjust?.(model);
   const pageSizes = resolvePageSizes(size, options.pageSize, options.inventoryPageSize);
   const host = options.host ?? '127.0.0.1';
-  const faultsLeft = new Map<EndpointFamily, number>();
-  for (const [family, fault] of Object.entries(options.faults ?? {}) as [EndpointFamily, SimulatorFault | undefined][]) {
-    if (fault) faultsLeft.set(family, fault.times ?? Number.POSITIVE_INFINITY);
+  const faults = new Map<string, SimulatorFault>();
+  const faultsLeft = new Map<string, number>();
+  for (const [target, fault] of Object.entries(options.faults ?? {}) as [FaultTarget, SimulatorFault | undefined][]) {
+    if (!fault) continue;
+    faults.set(target, fault);
+    faultsLeft.set(target, fault.times ?? Number.POSITIVE_INFINITY);
   }
+  /** The first of `targets` with a fault left (counting it), or null. */
+  const takeFault = (targets: readonly string[], only?: (fault: SimulatorFault) => boolean): SimulatorFault | null => {
+    for (const target of targets) {
+      const fault = faults.get(target);
+      const left = faultsLeft.get(target) ?? 0;
+      if (!fault || left <= 0 || (only && !only(fault))) continue;
+      faultsLeft.set(target, left - 1);
+      return fault;
+    }
+    return null;
+  };
   const forbidden = new Set(options.forbidden ?? []);
   const throttle: Throttle | null = options.throttle ? createThrottle(options.throttle, options.clock ?? (() => performance.now())) : null;
   const rollFault = createFaultDice(seed, options.faultRates ?? {});
@@ -140,6 +146,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const stats = { requests: 0, throttled: 0 };
   const byHost = new Map<string, number>();
   const byFamily = new Map<string, number>();
+  const byTable = new Map<string, number>();
+  const countTable = (table: string): void => {
+    byTable.set(table, (byTable.get(table) ?? 0) + 1);
+  };
   const pending = new Set<NodeJS.Timeout>();
   let baseUrl = '';
   let ctx: RouteContext | null = null;
@@ -165,18 +175,29 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     }
     if (route.family && route.surface) {
       if (forbidden.has(route.family)) return send(forbiddenResponse(route.surface, url.pathname, model.tenantId, route.family === 'powerPagesSites'));
-      const fault = options.faults?.[route.family];
-      const left = faultsLeft.get(route.family) ?? 0;
-      if (fault && left > 0) {
-        faultsLeft.set(route.family, left - 1);
-        return send(faultResponse(fault));
+      const table = route.family === 'dataverse' ? dataverseTableOf(url.pathname) : null;
+      if (table !== null) countTable(table);
+      // A Dataverse `$batch` (no table of its own) gets its family's body faults per part, like its tables' faults.
+      const batch = route.family === 'dataverse' && table === null;
+      const fault = takeFault([route.family, ...(table === null ? [] : [`dataverse:${table}`])], batch ? (f) => !BODY_FAULTS.has(f.kind ?? 'status') : undefined);
+      if (fault) {
+        const request = { surface: route.surface, path: url.pathname, tenantId: model.tenantId, family: route.family };
+        return outcomeOf(faultedAnswer(fault, request, () => respond(route, body, req)));
       }
       const random = rollFault();
       if (random?.kind === 'timeout') return { kind: 'hang' };
       if (random?.kind === 'serverError') return send(serverErrorResponse(random.status));
-      if (random?.kind === 'malformed') return send(truncatedResponse(serialize(route.respond(requestContext(body), req))));
+      if (random?.kind === 'malformed') return send(truncatedResponse(serializedBody(respond(route, body, req))));
     }
-    return send(route.respond(requestContext(body), req));
+    return outcomeOf(respond(route, body, req));
+  };
+  const outcomeOf = (response: SimResponse): Outcome => (response.abort ? { kind: response.abort } : { kind: 'send', response });
+  const respond = (route: MatchedRoute, body: string, req: IncomingMessage): SimResponse => route.respond(requestContext(body), req);
+  /** One table's part of a Dataverse `$batch`: counted like a read of the table, and faulted like one. */
+  const batchPart = (table: string, answer: () => SimResponse): SimResponse => {
+    countTable(table);
+    const fault = takeFault([`dataverse:${table}`]) ?? takeFault(['dataverse'], (f) => BODY_FAULTS.has(f.kind ?? 'status'));
+    return fault ? faultedAnswer(fault, { surface: 'dataverse', path: `$batch part ${table}`, tenantId: model.tenantId, family: 'dataverse' }, answer) : answer();
   };
   /** The shared context, with the body of a POST for the routes that read it. */
   const requestContext = (body: string): RouteContext => (body === '' ? (ctx as RouteContext) : { ...(ctx as RouteContext), requestBody: body });
@@ -191,6 +212,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       const outcome = safely(() => decide(req, chunks.length === 0 ? '' : Buffer.concat(chunks).toString('utf8')));
       // A timeout is never answered; the socket goes when the client gives up or the simulator closes.
       if (outcome.kind === 'hang') return;
+      if (outcome.kind === 'reset') {
+        req.socket.destroy();
+        return;
+      }
       const delay = latency();
       if (delay <= 0) {
         send(res, outcome.response);
@@ -215,7 +240,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   baseUrl = `http://${shownHost}:${address.port}`;
-  ctx = { model, baseUrl, ...pageSizes };
+  ctx = { model, baseUrl, ...pageSizes, batchPart };
 
   return {
     url: baseUrl,
@@ -224,7 +249,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     model,
     pageSizes,
     requests: () => stats.requests,
-    stats: () => ({ requests: stats.requests, throttled: stats.throttled, byHost: Object.fromEntries(byHost), byFamily: Object.fromEntries(byFamily) }),
+    stats: () => ({
+      requests: stats.requests,
+      throttled: stats.throttled,
+      byHost: Object.fromEntries(byHost),
+      byFamily: Object.fromEntries(byFamily),
+      byDataverseTable: Object.fromEntries(byTable),
+    }),
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const timer of pending) clearTimeout(timer);
@@ -245,21 +276,9 @@ function safely(decide: () => Outcome): Outcome {
   }
 }
 
-function faultResponse(fault: SimulatorFault): SimResponse {
-  const status = fault.status ?? 500;
-  const headers: Record<string, string> = fault.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(fault.retryAfterSeconds) };
-  if (fault.body !== undefined) return { status, body: fault.body, headers };
-  const base = status === 429 ? apiError(429, 'TooManyRequests', 'Rate limit is exceeded. Try again later.') : apiError(status, 'SimulatedFault', `The simulator was told to answer ${status}.`);
-  return { ...base, headers };
-}
-
-function serialize(response: SimResponse): string {
-  return response.body === null || response.body === undefined ? '' : typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
-}
-
 function send(res: ServerResponse, response: SimResponse): void {
   if (res.destroyed || res.writableEnded) return;
-  const text = serialize(response);
+  const text = serializedBody(response);
   res.writeHead(response.status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),

@@ -36,6 +36,8 @@ export interface SimResponse {
   /** Serialized as JSON unless it is already a string; null sends an empty body. */
   body: unknown;
   headers?: Record<string, string>;
+  /** Not answered at all: `hang` until the client gives up, or `reset` (the connection destroyed). */
+  abort?: 'hang' | 'reset';
 }
 
 export interface RouteContext {
@@ -48,6 +50,11 @@ export interface RouteContext {
   inventoryPageSize: number;
   /** The raw body of a POST (text), for routes that read it (Graph `$batch`). */
   requestBody?: unknown;
+  /**
+   * Answers one table's part of a Dataverse `$batch` (`table`: its entity set, lower case)
+   * through the server's per-table faults and accounting; `answer` gives the real part.
+   */
+  batchPart?: (table: string, answer: () => SimResponse) => SimResponse;
 }
 
 /** What a handler may read of the request besides its URL. */

@@ -75,7 +75,7 @@ describe('loadConfig', () => {
     [
       'an inline secret',
       'tenants:\n  - id: t1\n    credential:\n      kind: clientSecret\n      clientId: c\n      clientSecret: hunter2\n',
-      /line 6, tenants\[0\]\.credential\.clientSecret: unknown key/,
+      /line 6, tenants\[0\]\.credential\.clientSecret: must be a reference, \{ env: NAME \}, \{ file: \/path \} or \{ keyVault: \{ vaultUrl, name \} \} \(secrets are never written in ppmat\.yaml\)/,
     ],
     ['a tenant without credential', 'tenants:\n  - id: t1\n', /ppmat\.yaml: line 2, tenants\[0\]\.credential: /],
     ['invalid YAML', 'demo: [unclosed\n', /ppmat\.yaml:\d+: not valid YAML/],

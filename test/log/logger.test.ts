@@ -37,4 +37,17 @@ describe('logger', () => {
     expect(lines[0]).not.toMatch(/secret-token|hunter2|p4ss/);
     expect(JSON.parse(lines[0]!)).toMatchObject({ token: '[redacted]', clientSecret: '[redacted]', headers: { authorization: '[redacted]' } });
   });
+
+  it('redacts the headers and configuration an HTTP client error carries, cookies and channel secrets', () => {
+    const { destination, lines } = capture();
+    const log = createLogger({ level: 'info', destination });
+    const axiosLike = Object.assign(new Error('Request failed with status code 500'), {
+      config: { url: 'https://api.bap.microsoft.com/x', headers: { Authorization: 'Bearer eyJ0eXAi.axios-token' } },
+      request: { _header: 'GET /x HTTP/1.1\r\nAuthorization: Bearer eyJ0eXAi.axios-token' },
+      response: { status: 500, config: { headers: { Authorization: 'Bearer eyJ0eXAi.axios-token' } } },
+    });
+    log.error({ err: axiosLike, channel: { secret: 'whsec-1234', pass: 'smtp-p4ss' }, headers: { cookie: 'ppmat_session=abc123' }, certificatePassword: 'cert-p4ss' }, 'failed');
+    expect(lines[0]).not.toMatch(/axios-token|whsec-1234|smtp-p4ss|abc123|cert-p4ss/);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ err: { message: 'Request failed with status code 500', config: { url: 'https://api.bap.microsoft.com/x' } } });
+  });
 });

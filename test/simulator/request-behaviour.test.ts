@@ -42,7 +42,7 @@ describe('throttle', () => {
     expect(later.retryAfter).toBe('1');
     now = 2_000;
     expect((await call(sim, BAP_ENVIRONMENTS)).status).toBe(200);
-    expect(sim.stats()).toEqual({ requests: 5, throttled: 2, byHost: { bap: 3 }, byFamily: { environments: 3 } });
+    expect(sim.stats()).toEqual({ requests: 5, throttled: 2, byHost: { bap: 3 }, byFamily: { environments: 3 }, byDataverseTable: {} });
   });
 
   it('keeps one bucket per token and virtual host, Dataverse one per environment', async () => {
@@ -67,6 +67,7 @@ describe('throttle', () => {
       throttled: 2,
       byHost: { bap: 2, powerApps: 1, [`dataverse:${env!.name.toLowerCase()}`]: 1, [`dataverse:${other!.name.toLowerCase()}`]: 1 },
       byFamily: { environments: 2, canvasApps: 1, dataverse: 2 },
+      byDataverseTable: { organizations: 2 },
     });
     expect(sim.requests()).toBe(7);
   });

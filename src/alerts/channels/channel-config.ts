@@ -6,11 +6,13 @@
  * (e.g. under `alerts.channels`) to read it from the file.
  *
  * Secrets are never inline: a generic webhook's signing secret and an SMTP password are
- * references (`env:NAME` or `file:/path`) resolved when the channel is built. Webhook URLs of
- * Teams and Slack carry their own signature, so the file holding them is itself sensitive.
+ * references (`env:NAME`, `file:/path` or `keyvault:https://<vault>/secrets/<name>`) resolved
+ * when the channel is built. Webhook URLs of Teams and Slack carry their own signature: they
+ * may be written in the file (which is then itself sensitive) or be such a reference too.
  */
 import { z } from 'zod';
 import { PpmatError } from '../../errors/catalogue.js';
+import { parseSecretReference, SECRET_REFERENCE_PATTERN } from '../../config/secret-source.js';
 import { SEVERITY_RANK, type Alert } from './alert.js';
 import { CHANNEL_TYPES } from './channel.js';
 
@@ -22,27 +24,52 @@ export function isLoopbackHost(host: string): boolean {
   return LOOPBACK_HOSTS.has(host.toLowerCase());
 }
 
-const webhookUrl = z.string({ error: 'is required: the webhook URL' }).superRefine((value, ctx) => {
+/** What is wrong with a webhook URL, in words that never quote it (the URL is a credential): none when it is acceptable. */
+export function webhookUrlProblems(value: string): string[] {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    ctx.addIssue({ code: 'custom', message: 'is not a URL' });
-    return;
+    return ['is not a URL'];
   }
+  const problems: string[] = [];
   const loopbackHttp = url.protocol === 'http:' && isLoopbackHost(url.hostname);
   if (url.protocol !== 'https:' && !loopbackHttp) {
     // The URL is a credential: name its scheme and host only.
-    ctx.addIssue({ code: 'custom', message: `must use https (${url.protocol}//${url.host} is not allowed; plain http only to 127.0.0.1 or localhost, for tests)` });
+    problems.push(`must use https (${url.protocol}//${url.host} is not allowed; plain http only to 127.0.0.1 or localhost, for tests)`);
   }
-  if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'must not contain a user name or password' });
+  if (url.username || url.password) problems.push('must not contain a user name or password');
+  return problems;
+}
+
+/** Whether a configured value is a secret reference rather than the value itself. */
+export function isSecretReference(value: string): boolean {
+  return /^(env|file|keyvault):/.test(value);
+}
+
+/** A reference's problem (a malformed Key Vault URI), or null. */
+function referenceProblem(value: string): string | null {
+  if (!SECRET_REFERENCE_PATTERN.test(value)) return 'must be a reference, env:NAME, file:/path or keyvault:https://<vault>.vault.azure.net/secrets/<name> (secrets are never written in the configuration)';
+  try {
+    parseSecretReference(value);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** The webhook URL itself, or a reference to where it is kept (it is read and checked when the channel is built). */
+const webhookUrl = z.string({ error: 'is required: the webhook URL, or a reference to it (env:NAME, file:/path, keyvault:https://...)' }).superRefine((value, ctx) => {
+  const problems = isSecretReference(value) ? [referenceProblem(value)].filter((p): p is string => p !== null) : webhookUrlProblems(value);
+  for (const message of problems) ctx.addIssue({ code: 'custom', message });
 });
 
-/** `env:NAME` or `file:/path`; the value itself never appears in the configuration. */
+/** `env:NAME`, `file:/path` or `keyvault:https://<vault>/secrets/<name>`; the value itself never appears in the configuration. */
 export const secretReferenceSchema = z
-  .string({ error: (issue) => (issue.input === undefined ? 'is required: a reference to the secret, env:NAME or file:/path' : 'must be a string') })
-  .regex(/^(env:[A-Za-z_][A-Za-z0-9_]*|file:\S.*)$/, {
-    message: 'must be a reference, env:NAME or file:/path (secrets are never written in the configuration)',
+  .string({ error: (issue) => (issue.input === undefined ? 'is required: a reference to the secret, env:NAME, file:/path or keyvault:https://<vault>/secrets/<name>' : 'must be a string') })
+  .superRefine((value, ctx) => {
+    const problem = referenceProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
 const severitySchema = z.enum(['info', 'warning', 'critical'], { error: 'must be info, warning or critical' });

@@ -10,7 +10,7 @@ import { createJsonPostSender, type JsonChannelOptions } from './http-post.js';
 
 /** Slack refuses a message of more than 50 blocks; 20 changes leave room for the rest. */
 export const SLACK_MAX_CHANGES = 20;
-/** Slack's limit for a header block's text. */
+/** Slack's limit for a header block's text, in characters (so in code units too: a grapheme may hold thousands). */
 const HEADER_MAX = 150;
 
 /** A `mrkdwn` text object; `verbatim` stops Slack from linking bare URLs and parsing `@channel` in evidence. */
@@ -52,7 +52,7 @@ export function formatSlackMessage(alert: Alert): SlackMessage {
   const shown = alert.changes.slice(0, SLACK_MAX_CHANGES);
   const hidden = alert.changes.length - shown.length;
   const blocks: SlackBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: plainText(`${prefix}${alert.title}`, HEADER_MAX), emoji: false } },
+    { type: 'header', text: { type: 'plain_text', text: plainText(`${prefix}${alert.title}`, HEADER_MAX, HEADER_MAX), emoji: false } },
     { type: 'section', text: mrkdwn(slackText(alert.summary, 500)) },
     {
       type: 'section',

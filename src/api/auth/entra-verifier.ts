@@ -8,6 +8,7 @@
  * The issuer is the v2.0 one, so the app registration must issue v2 access tokens
  * (`"accessTokenAcceptedVersion": 2` in its manifest); a v1 token is refused with that advice.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { CLOUDS } from '../../auth/clouds.js';
 import type { EntraAuthConfig } from '../../config/config-schema.js';
@@ -85,7 +86,7 @@ export function createEntraVerifier(config: EntraAuthConfig, options: EntraVerif
     },
     async verifyIdToken(idToken, nonce) {
       const payload = await check(idToken, [config.clientId], 'PPMAT_E_SIGNIN_FAILED', 'Microsoft Entra ID sign-in token');
-      if (typeof payload.nonce !== 'string' || payload.nonce !== nonce) {
+      if (typeof payload.nonce !== 'string' || !sameText(payload.nonce, nonce)) {
         throw new PpmatError('PPMAT_E_SIGNIN_FAILED', 'the sign-in token does not carry the nonce of this sign-in (a replayed or foreign token); sign in again.');
       }
       return principalOf(payload, config, 'PPMAT_E_SIGNIN_FAILED');
@@ -115,6 +116,13 @@ function principalOf(payload: JWTPayload, config: EntraAuthConfig, code: 'PPMAT_
   }
   const name = stringClaim(payload.preferred_username) ?? stringClaim(payload.name) ?? oid;
   return { kind: 'entra', id: oid, name, role, tenants: null };
+}
+
+/** Constant-time equality of two strings (the nonce is a secret of the sign-in). */
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 const stringClaim = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);

@@ -44,6 +44,8 @@ export interface SignInDeps {
 
 /** Route config understood by the server's access control (api/access.ts). */
 const ANONYMOUS = { access: 'anonymous' as const };
+/** The routes that start, finish or end a sign-in: anonymous, under the sign-in rate limit (api/rate-limits.ts). */
+const SIGN_IN = { access: 'anonymous' as const, rateLimit: 'signIn' as const };
 
 interface SignInState {
   state: string;
@@ -78,7 +80,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInDeps): vo
 
   app.get('/auth/config', { config: ANONYMOUS }, async () => ({ entra: flow !== null }));
 
-  app.get('/auth/login', { config: ANONYMOUS }, async (request, reply) => {
+  app.get('/auth/login', { config: SIGN_IN }, async (request, reply) => {
     if (!flow || !stateKey) return unavailable(reply);
     const signIn: SignInState = {
       state: random(16),
@@ -109,7 +111,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInDeps): vo
     return reply.redirect(url.toString(), 302);
   });
 
-  app.get('/auth/callback', { config: ANONYMOUS }, async (request, reply) => {
+  app.get('/auth/callback', { config: SIGN_IN }, async (request, reply) => {
     if (!flow || !stateKey) return unavailable(reply);
     const query = request.query as Record<string, string | undefined>;
     reply.clearCookie(SIGNIN_COOKIE, { path: '/auth' });
@@ -153,7 +155,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInDeps): vo
     }
   });
 
-  app.post('/auth/logout', { config: ANONYMOUS }, async (request, reply) => {
+  app.post('/auth/logout', { config: SIGN_IN }, async (request, reply) => {
     const cookie = request.cookies[SESSION_COOKIE];
     if (cookie) await deps.sessions.delete(cookie);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });

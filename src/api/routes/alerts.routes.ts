@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AlertView } from '../../store/alert-reader.js';
 import { assertTenant, tenantScope } from '../access.js';
 import type { ApiDeps } from '../api-deps.js';
-import { errorResponses, iso } from '../schemas/common.js';
+import { errorResponses, iso, rowId, tenantIdField } from '../schemas/common.js';
 import { alertView } from '../schemas/people.schemas.js';
 import { actorOf } from '../audited-changes.js';
 
@@ -39,7 +39,7 @@ export function alertRoutes(deps: ApiDeps): FastifyPluginAsync {
         tags: ['alerts'],
         summary: 'Alerts, most recently opened first.',
         querystring: z.strictObject({
-          tenantId: z.string().min(1).max(256).optional(),
+          tenantId: tenantIdField.optional(),
           status: z.enum(['open', 'resolved', 'all']).default('open'),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
@@ -58,7 +58,7 @@ export function alertRoutes(deps: ApiDeps): FastifyPluginAsync {
       schema: {
         tags: ['alerts'],
         summary: 'Acknowledges an alert: someone is on it (reminders still go out while it is open). Audited.',
-        params: z.object({ alertId: z.coerce.number().int().positive().max(2_147_483_647) }),
+        params: z.object({ alertId: rowId }),
         response: { 200: z.object({ alert: alertView }), ...errorResponses },
       },
     }, async (request) => {

@@ -6,7 +6,7 @@ import { attestableCapability } from '../../cli/attestations.js';
 import type { AttestationRecord } from '../../store/attestation-repository.js';
 import { assertTenant } from '../access.js';
 import type { ApiDeps } from '../api-deps.js';
-import { errorResponses, iso, tenantIdParam } from '../schemas/common.js';
+import { errorResponses, iso, tenantIdParam, text } from '../schemas/common.js';
 import { attestationInput, attestationRecord } from '../schemas/people.schemas.js';
 import { actorOf } from '../audited-changes.js';
 import { tenantSummary } from '../views/tenant-summary.js';
@@ -39,7 +39,7 @@ export function attestationRoutes(deps: ApiDeps): FastifyPluginAsync {
         tags: ['attestations'],
         summary: 'Every attestation recorded for the tenant (or one statement), newest first.',
         params: tenantIdParam,
-        querystring: z.strictObject({ capabilityId: z.string().min(1).max(200).optional() }),
+        querystring: z.strictObject({ capabilityId: text.min(1).max(200).optional() }),
         response: { 200: z.object({ attestations: z.array(attestationRecord) }), ...errorResponses },
       },
     }, async (request) => {

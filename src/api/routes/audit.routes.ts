@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { assertTenant, tenantScope } from '../access.js';
 import type { ApiDeps } from '../api-deps.js';
-import { errorResponses, iso } from '../schemas/common.js';
+import { errorResponses, iso, rowId, tenantIdField } from '../schemas/common.js';
 import { auditEvent } from '../schemas/people.schemas.js';
 
 export function auditRoutes(deps: ApiDeps): FastifyPluginAsync {
@@ -16,8 +16,8 @@ export function auditRoutes(deps: ApiDeps): FastifyPluginAsync {
         summary: 'Audit events, newest first.',
         querystring: z.strictObject({
           limit: z.coerce.number().int().min(1).max(1000).default(100),
-          before: z.coerce.number().int().positive().optional().describe('Only events older than this event id (the next page).'),
-          tenantId: z.string().min(1).max(256).optional(),
+          before: rowId.optional().describe('Only events older than this event id (the next page).'),
+          tenantId: tenantIdField.optional(),
         }),
         response: { 200: z.object({ events: z.array(auditEvent) }), ...errorResponses },
       },

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { PpmatError } from '../../errors/catalogue.js';
 import { AREAS } from '../../scoring/types.js';
 import type { ApiDeps } from '../api-deps.js';
-import { errorResponses, iso, scanIdParam } from '../schemas/common.js';
+import { errorResponses, iso, scanIdParam, text } from '../schemas/common.js';
 import { capabilityDetail, capabilityStatus, capabilityView } from '../schemas/scan.schemas.js';
 import { toCapabilityView } from '../views/capability-view.js';
 import { visibleScan } from '../views/scan-access.js';
@@ -45,7 +45,7 @@ export function capabilityRoutes(deps: ApiDeps): FastifyPluginAsync {
       schema: {
         tags: ['capabilities'],
         summary: 'One capability statement: its status and reason, each check with its message and actual values, the evidence behind them, and its history.',
-        params: scanIdParam.extend({ capabilityId: z.string().min(1).max(200) }),
+        params: scanIdParam.extend({ capabilityId: text.min(1).max(200) }),
         response: { 200: capabilityDetail, ...errorResponses },
       },
     }, async (request) => {

@@ -6,7 +6,7 @@ import { PpmatError } from '../../errors/catalogue.js';
 import { targetProgress } from '../../scoring/targets.js';
 import type { Area, Level } from '../../scoring/types.js';
 import type { ApiDeps } from '../api-deps.js';
-import { errorResponses, iso, scanIdParam } from '../schemas/common.js';
+import { errorResponses, iso, scanIdParam, text } from '../schemas/common.js';
 import { areaView, evidenceView, scanDetail } from '../schemas/scan.schemas.js';
 import { visibleScan } from '../views/scan-access.js';
 import { effectiveTargets } from '../views/tenant-summary.js';
@@ -50,7 +50,7 @@ export function scanRoutes(deps: ApiDeps): FastifyPluginAsync {
       schema: {
         tags: ['evidence'],
         summary: 'One evidence document the scan stored (a family such as `dlpPolicies`, or a partition such as one environment\'s inventory), with its content.',
-        params: scanIdParam.extend({ key: z.string().min(1).max(300) }),
+        params: scanIdParam.extend({ key: text.min(1).max(300) }),
         response: { 200: evidenceView, ...errorResponses },
       },
     }, async (request) => {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { PpmatError } from '../../errors/catalogue.js';
 import { assertTenant, principalOf, tenantScope } from '../access.js';
 import type { ApiDeps } from '../api-deps.js';
-import { errorResponses, iso, tenantIdParam } from '../schemas/common.js';
+import { errorResponses, iso, rowId, tenantIdParam } from '../schemas/common.js';
 import { scanListItem, target, tenantSummary } from '../schemas/scan.schemas.js';
 import { actorOf } from '../audited-changes.js';
 import { effectiveTargets, tenantSummaries, tenantSummary as loadSummary } from '../views/tenant-summary.js';
@@ -66,7 +66,7 @@ export function tenantRoutes(deps: ApiDeps): FastifyPluginAsync {
         tags: ['scans'],
         summary: "The tenant's scans, newest first (any status).",
         params: tenantIdParam,
-        querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50), before: z.coerce.number().int().positive().optional().describe('Only scans older than this scan id (the next page).') }),
+        querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50), before: rowId.optional().describe('Only scans older than this scan id (the next page).') }),
         response: { 200: z.object({ scans: z.array(scanListItem) }), ...errorResponses },
       },
     }, async (request) => {

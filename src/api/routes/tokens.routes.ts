@@ -6,7 +6,7 @@ import { PpmatError } from '../../errors/catalogue.js';
 import type { TokenRecord } from '../../store/token-repository.js';
 import { principalOf } from '../access.js';
 import type { ApiDeps } from '../api-deps.js';
-import { errorResponses, iso } from '../schemas/common.js';
+import { errorResponses, iso, text } from '../schemas/common.js';
 import { tokenInput, tokenRecord } from '../schemas/people.schemas.js';
 import { actorOf } from '../audited-changes.js';
 
@@ -51,7 +51,7 @@ export function tokenRoutes(deps: ApiDeps): FastifyPluginAsync {
       schema: {
         tags: ['access'],
         summary: 'Revokes an API token at once. Audited.',
-        params: z.object({ tokenId: z.string().min(1).max(64) }),
+        params: z.object({ tokenId: text.min(1).max(64) }),
         response: { 200: z.object({ record: tokenRecord }), ...errorResponses },
       },
     }, async (request) => {

@@ -1,6 +1,6 @@
 /** What people do through the API: attestations, alert acknowledgements, tokens, and the audit log of it all. */
 import { z } from 'zod';
-import { isoDate } from './common.js';
+import { isoDate, STORABLE, tenantIdField, text } from './common.js';
 
 export const role = z.enum(['viewer', 'attester', 'admin']);
 
@@ -25,10 +25,10 @@ export const attestationRecord = z
 
 export const attestationInput = z
   .strictObject({
-    capabilityId: z.string().min(1).max(200),
+    capabilityId: text.min(1).max(200),
     outcome: z.enum(['met', 'not_met']),
-    statement: z.string().trim().min(1, 'say why: what you saw or know').max(4000),
-    evidenceUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) link' }).max(2000).optional(),
+    statement: text.trim().min(1, 'say why: what you saw or know').max(4000),
+    evidenceUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) link' }).max(2000).refine(...STORABLE).optional(),
     expiresAt: z.iso.date().or(z.iso.datetime({ offset: true })).optional().describe('Default: 12 months from now.'),
   })
   .describe('An attestation to record.');
@@ -84,8 +84,8 @@ export const tokenRecord = z
   .meta({ id: 'Token' });
 
 export const tokenInput = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  name: text.trim().min(1).max(100),
   role,
-  tenants: z.array(z.string().min(1).max(256)).min(1, 'name at least one tenant, or leave tenants out for every tenant').max(1000).optional().describe('The tenants it may see; every tenant when absent.'),
+  tenants: z.array(tenantIdField).min(1, 'name at least one tenant, or leave tenants out for every tenant').max(1000).optional().describe('The tenants it may see; every tenant when absent.'),
   expiresDays: z.number().int().min(1).max(3650).optional().describe('Default: never expires (revoke it instead).'),
 });

@@ -14,7 +14,10 @@ export const BOTS_QUERY = {
   $select: 'botid,name,schemaname,statecode,statuscode,publishedon,modifiedon,authenticationmode,accesscontrolpolicy,_ownerid_value',
 } as const;
 
-/** A 404 for the `bots` entity set: the table is absent (Copilot Studio never provisioned here), so there are no agents. */
+/**
+ * A 404 for the `bots` entity set that names it: the table is absent (Copilot Studio never
+ * provisioned here), so there are no agents. Any other 404 is an error (see `missingTable`).
+ */
 export const NO_BOTS_TABLE_STATUSES = [404] as const;
 
 /** Creates the agents section collector. */

@@ -62,7 +62,10 @@ export const STAGE_RUN_SUCCEEDED = 200000002;
 /** How far back successful runs count as "pipelines used". */
 export const RUN_WINDOW_DAYS = 90;
 
-/** A 404 for `deploymentpipelines`: the Pipelines package is absent, so the environment is no pipelines host (reference 3.2). */
+/**
+ * A 404 for `deploymentpipelines` that names the table: the Pipelines package is absent, so the
+ * environment is no pipelines host (reference 3.2). Any other 404 is an error (see `missingTable`).
+ */
 export const NOT_A_PIPELINES_HOST_STATUSES = [404] as const;
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -62,15 +62,26 @@ export interface DataverseListOptions {
   section: InventorySection;
   entitySet: string;
   params: Readonly<Record<string, string>>;
-  /** Statuses that mean "none" (404: the table does not exist in this environment). */
+  /**
+   * Statuses that mean "none" (404: the table does not exist in this environment), when the
+   * error names the table ({@link missingTable}); any other answer with them is an error.
+   */
   noneStatuses?: readonly number[];
+}
+
+/**
+ * How Dataverse says an entity set does not exist: `0x80060888` "Resource not found for the
+ * segment 'bots'.", naming it. A 404 that does not name the table (an organization that is
+ * gone, a proxy's answer) is no proof the table is absent.
+ */
+export function missingTable(entitySet: string): RegExp {
+  return new RegExp(`segment '?${entitySet}\\b`, 'i');
 }
 
 /** Every row of a Dataverse entity set (following `@odata.nextLink`), or null when it answered a "none" status. */
 export async function listDataverse(ctx: SectionContext, options: DataverseListOptions): Promise<{ url: string; rows: unknown[] | null }> {
   const url = dataverseUrl(ctx.environment, options.entitySet, options.params);
-  const rows = await readDataverse(ctx, options.entitySet, () =>
-    listSection(ctx, { section: options.section, surface: 'dataverse', url, ...(options.noneStatuses ? { noneStatuses: options.noneStatuses } : {}) }),
-  );
+  const none = options.noneStatuses ? { noneStatuses: options.noneStatuses, noneWhen: missingTable(options.entitySet) } : {};
+  const rows = await readDataverse(ctx, options.entitySet, () => listSection(ctx, { section: options.section, surface: 'dataverse', url, ...none }));
   return { url, rows };
 }

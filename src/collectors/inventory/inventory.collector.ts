@@ -210,8 +210,11 @@ interface OwnerLookups {
   reused: number;
 }
 
+/** The owners' reason when the configuration turned the lookups off: a choice, not a failed collection. */
+export const OWNER_LOOKUPS_OFF_REASON = 'owner lookups are turned off (inventory.lookUpOwners: false)';
+
 function skippedOwners(ids: Set<string>): OwnerLookups {
-  return { summary: { total: ids.size, deleted: 0, disabled: 0, unknown: ids.size, reason: 'owner lookups are turned off (inventory.lookUpOwners: false)' }, looked: 0, reused: 0 };
+  return { summary: { total: ids.size, deleted: 0, disabled: 0, unknown: ids.size, reason: OWNER_LOOKUPS_OFF_REASON }, looked: 0, reused: 0 };
 }
 
 /**

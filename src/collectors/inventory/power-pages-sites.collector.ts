@@ -16,8 +16,14 @@ export function powerPagesSitesPath(environmentId: string): string {
   return `/powerpages/environments/${encodeURIComponent(environmentId)}/websites?api-version=2024-10-01`;
 }
 
-/** A 404: the environment has no Dataverse database, so it cannot hold a site. */
+/** A 404: the environment has no Dataverse database, so it cannot hold a site... */
 export const NO_SITES_STATUSES = [404] as const;
+/**
+ * ...when the API says so ("Environment does not have a Microsoft Dataverse database"). The
+ * section is asked only of environments the environment list shows with a database, so any
+ * other 404 is a failure, not "no sites".
+ */
+export const NO_DATAVERSE_PATTERN = /Dataverse/i;
 
 /** What a 403 from this API means (Learn "Use Power Pages admin APIs", S18: the service principal flow is not available). */
 export const POWER_PAGES_REFUSAL =
@@ -32,7 +38,7 @@ export function createPowerPagesSitesCollector(): SectionCollector<'powerPagesSi
     async collect(ctx): Promise<PowerPagesSite[]> {
       const url = powerPagesSitesPath(ctx.environment.id);
       const items = await explainRefusal(POWER_PAGES_REFUSAL, () =>
-        listSection(ctx, { section: 'powerPagesSites', surface: 'powerPlatform', url, noneStatuses: NO_SITES_STATUSES }),
+        listSection(ctx, { section: 'powerPagesSites', surface: 'powerPlatform', url, noneStatuses: NO_SITES_STATUSES, noneWhen: NO_DATAVERSE_PATTERN }),
       );
       const where = { section: 'powerPagesSites', environment: ctx.environment, url } as const;
       const raw = parseSection(z.array(rawWebsiteSchema), items ?? [], { ...where, pathPrefix: ['value'] });

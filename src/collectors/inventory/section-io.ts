@@ -7,7 +7,9 @@
  */
 import { z } from 'zod';
 import type { InventorySection } from '../../evidence/inventory.schemas.js';
+import { apiErrorMessage, statusError } from '../../http/http-errors.js';
 import { nextLinkOf } from '../../http/pagination.js';
+import { redactUrl } from '../../http/redact.js';
 import type { RequestSurface } from '../../http/types.js';
 import { formatIssuePath } from '../parse.js';
 import { CollectionError } from '../types.js';
@@ -49,6 +51,12 @@ export interface SectionListOptions {
   url: string;
   /** Statuses of the first page that mean "there is nothing here" (e.g. 404 for a table that does not exist). */
   noneStatuses?: readonly number[];
+  /**
+   * What the API's own error text says when a none status means "nothing here" (e.g. the name
+   * of the missing table). A none status without it (a gateway's 404, a vanished route) fails
+   * like any unexpected status instead of passing for an empty list. Omitted: the status alone decides.
+   */
+  noneWhen?: RegExp;
 }
 
 /** A first page: the items, and a next-page link that is a string when present. */
@@ -67,7 +75,11 @@ export async function listSection(ctx: SectionContext, options: SectionListOptio
   const first = await ctx.http.request<unknown>({ surface, url, acceptStatus: [...noneStatuses], ...(signal ? { signal } : {}) });
   // The client counts pages only in `paginate`; count the first page here so the run's stats stay exact.
   ctx.http.stats.pages += 1;
-  if (noneStatuses.includes(first.status)) return null;
+  if (noneStatuses.includes(first.status)) {
+    const text = typeof first.data === 'string' ? first.data : JSON.stringify(first.data ?? '');
+    if (!options.noneWhen || options.noneWhen.test(apiErrorMessage(text) ?? '')) return null;
+    throw statusError({ surface, method: 'GET', url: redactUrl(url), status: first.status, body: text });
+  }
   const body = parseSection(firstPageSchema, first.data, { section: options.section, environment: ctx.environment, url });
   const link = nextLinkOf(body);
   if (link === null || link === undefined) return body.value;

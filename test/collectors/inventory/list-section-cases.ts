@@ -103,6 +103,15 @@ export function describeListSection<K extends ListSection>(spec: ListSectionSpec
         expect(data).toEqual([]);
         expect(rig.ctx.http.stats).toMatchObject({ requests: 1, pages: 1 });
       });
+
+      it('a 404 that does not say why there is nothing (a gateway, a moved route) is an error, never an empty list', async () => {
+        first().reply(404, { error: { code: 'NotFound', message: 'The requested resource does not exist.' } });
+        const error = await fail();
+        expect(error.status).toBe('error');
+        expect(error.code).toBe('PPMAT_E_HTTP_NOT_FOUND');
+        expect(error.message).toContain(spec.path);
+        expect(error.message).toContain('The requested resource does not exist.');
+      });
     } else {
       it('404 is an error naming the request, never an empty list', async () => {
         first().reply(404, notFoundBody);
