@@ -7,10 +7,17 @@
  * is a message whose dispatcher died (or lost the database) between sending and recording:
  * its lease runs out and it is sent again with the same idempotency key, which receivers
  * use to deduplicate.
+ *
+ * A database that stops answering (a restart, a failover) makes neither: recording an accepted
+ * send is retried until the database answers again, for as long as the claim lasts (no other
+ * dispatcher may send the message meanwhile); only past that is it left to the re-send. The poll
+ * loop waits for a database that refused a claim with short, growing pauses instead of a whole
+ * interval, and says once when delivery stopped and once when it resumed.
  */
 import type { Logger } from 'pino';
 import { mapWithConcurrency } from '../collectors/concurrency.js';
 import { abortableSleep, type Sleep } from '../http/sleep.js';
+import { describeDatabaseFault, isDatabaseUnavailable, retryWhileDatabaseUnavailable } from '../scheduler/database-retry.js';
 import type { ClaimedMessage, OutboxRepository } from '../store/outbox-repository.js';
 import { readAlertPayload } from './alert-payload.js';
 import type { AlertSender, DeliveryResult } from './channels/channel.js';
@@ -41,6 +48,14 @@ export interface DispatcherDeps {
 }
 
 export const DISPATCHER_DEFAULTS = { batchSize: 10, concurrency: 5, lockMs: 10 * 60_000 } as const;
+
+/**
+ * Recording an accepted send is retried until this share of the claim is left (at most 30 s):
+ * the retries end before another dispatcher may claim, and send, the message again.
+ */
+const RECORD_MARGIN = { share: 0.2, maxMs: 30_000 } as const;
+/** The first pause after a database that refused a claim; it doubles up to the poll interval. */
+const CLAIM_RETRY_FIRST_MS = 1_000;
 
 /** What became of one claimed message. `unrecorded`: sent (or not) but its outcome could not be stored. */
 export interface DeliveryReport {
@@ -85,7 +100,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const lockMs = deps.lockMs ?? DISPATCHER_DEFAULTS.lockMs;
   let loop: { controller: AbortController; done: Promise<void> } | undefined;
 
-  const deliver = async (message: ClaimedMessage): Promise<DeliveryReport> => {
+  /** `signal`: the loop stopping, which ends a wait for the database (the message is then re-sent later). */
+  const deliver = async (message: ClaimedMessage, signal?: AbortSignal): Promise<DeliveryReport> => {
     const about = { messageId: message.id, alertId: message.alertId, tenantId: message.tenantId, channel: message.channel, kind: message.kind };
     try {
       const channel = channels.get(message.channel);
@@ -95,7 +111,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       const attemptedAt = clock();
       const result = await sendSafely(channel, payload.alert, about);
       const durationMs = clock().getTime() - attemptedAt.getTime();
-      const recorded = await outbox.recordAttempt(message.id, result, attemptedAt, durationMs, backoff);
+      const margin = Math.min(lockMs * RECORD_MARGIN.share, RECORD_MARGIN.maxMs);
+      const recorded = await retryWhileDatabaseUnavailable('recording an alert delivery', () => outbox.recordAttempt(message.id, result, attemptedAt, durationMs, backoff), {
+        log: log.child(about),
+        budgetMs: message.lockedUntil.getTime() - margin - clock().getTime(),
+        sleep,
+        now: () => clock().getTime(),
+        signal,
+      });
       const { decision } = recorded;
       const report: DeliveryReport = {
         ...about,
@@ -144,28 +167,40 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     else log.error(fields, 'alert message failed; it will not be retried');
   };
 
-  const runOnce = async (): Promise<DispatchReport> => {
+  const runBatch = async (signal?: AbortSignal): Promise<DispatchReport> => {
     const claimed = await outbox.claim(batchSize, lockMs);
-    const deliveries = await mapWithConcurrency(claimed, concurrency, deliver);
+    const deliveries = await mapWithConcurrency(claimed, concurrency, (message) => deliver(message, signal));
     for (const delivery of deliveries) deps.onDelivery?.(delivery);
     const count = (outcome: DeliveryReport['outcome']) => deliveries.filter((d) => d.outcome === outcome).length;
     return { claimed: claimed.length, delivered: count('delivered'), retried: count('retry'), failed: count('failed'), unrecorded: count('unrecorded'), deliveries };
   };
 
   const poll = async (intervalMs: number, signal: AbortSignal): Promise<void> => {
+    /** Claims the database refused in a row because it was unavailable. */
+    let outage = 0;
     while (!signal.aborted) {
       let again = false;
+      let pauseMs = intervalMs;
       try {
-        const report = await runOnce();
+        const report = await runBatch(signal);
+        if (outage > 0) log.warn({ failedPolls: outage }, 'the database answered again: alert delivery resumed');
+        outage = 0;
         // A full batch: more may be due now. Not after a recording failure: the database needs a pause.
         again = report.claimed === batchSize && report.unrecorded === 0;
       } catch (error) {
-        log.error({ err: error }, 'could not claim alert messages; trying again at the next poll');
+        if (isDatabaseUnavailable(error)) {
+          outage += 1;
+          pauseMs = Math.min(intervalMs, CLAIM_RETRY_FIRST_MS * 2 ** Math.min(outage - 1, 20));
+          const fault = describeDatabaseFault(error);
+          if (outage === 1 || outage % 10 === 0) log.error({ fault, failedPolls: outage, retryInMs: pauseMs }, `the database is unavailable (${fault}): alert delivery waits for it`);
+        } else {
+          log.error({ err: error }, 'could not claim alert messages; trying again at the next poll');
+        }
       }
       if (signal.aborted) return;
       if (again) continue;
       try {
-        await sleep(intervalMs, signal);
+        await sleep(pauseMs, signal);
       } catch {
         return;
       }
@@ -173,7 +208,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   };
 
   return {
-    runOnce,
+    runOnce: () => runBatch(),
     start(intervalMs) {
       if (loop) throw new Error('the alert dispatcher is already started');
       if (!(intervalMs > 0)) throw new RangeError(`the dispatcher's interval must be positive, not ${intervalMs}`);

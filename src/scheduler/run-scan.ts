@@ -4,7 +4,6 @@
  */
 import type { Logger } from 'pino';
 import type { Collector } from '../collectors/types.js';
-import { TENANT_POSTURE_CODES } from '../errors/catalogue.js';
 import type { EvidenceItem, EvidenceSnapshot } from '../evidence/snapshot.js';
 import type { GraphClient } from '../http/graph-client.js';
 import type { HttpClient, HttpStats } from '../http/types.js';
@@ -12,7 +11,9 @@ import type { RuleSet } from '../rules/rule-set.js';
 import type { Attestation } from '../scoring/types.js';
 import type { CollectorRunRecord, SavedScan, ScanRepository, ScanStatus, ScanTrigger } from '../store/scan-repository.js';
 import { collectAll, type CollectProgressEvent } from './collect.js';
+import { collectionGaps, inventoryGaps } from './collection-gaps.js';
 import { evaluateSnapshot, type Judgement } from './evaluate-snapshot.js';
+import { describeDatabaseFault, isDatabaseUnavailable, retryWhileDatabaseUnavailable, type DatabaseRetryPolicy } from './database-retry.js';
 import { createPartitionWriter } from './partition-writer.js';
 import { abortReason } from './scan-abort.js';
 import { createInventoryAccumulator } from '../facts/index.js';
@@ -42,6 +43,12 @@ export interface ScanDeps {
   scoring?: ScoringOptions;
   /** Regression detection and alerts; no alerts when absent. */
   alerts?: ScanAlertDeps;
+  /**
+   * How the scan rides out a database that stops answering (see database-retry.ts): each of its
+   * reads and writes is retried until the database answers again, within a budget (2 minutes by
+   * default; the tenant's lease, which cannot be renewed meanwhile, may end it sooner).
+   */
+  databaseRetry?: Partial<Pick<DatabaseRetryPolicy, 'database' | 'budgetMs' | 'delaysMs' | 'sleep'>>;
 }
 
 export type ScanProgressEvent = CollectProgressEvent | { type: 'stage'; stage: 'evaluating' | 'storing' };
@@ -70,12 +77,13 @@ export async function runScan(deps: ScanDeps, target: ScanTarget, trigger: ScanT
   const startedAt = deps.clock();
   // Overridden parameters judge differently from the same files: the recorded version says so.
   const ruleSetVersion = deps.parameters ? effectiveRuleSetVersion(deps.ruleSet, deps.parameters) : deps.ruleSet.version;
-  const scanId = await deps.store.startScan({ tenantId: target.tenantId, trigger, ruleSetVersion, startedAt });
+  const retry: Retry = (what, step, settled) => retryWhileDatabaseUnavailable(what, step, { log, signal: deps.signal, ...deps.databaseRetry }, settled);
+  const scanId = await retry('starting the scan', () => deps.store.startScan({ tenantId: target.tenantId, trigger, ruleSetVersion, startedAt }));
   log.info({ scanId, trigger, ruleSetVersion }, 'scan started');
   // The inventory is folded into its fact as each document is stored, never held whole.
   const inventory = createInventoryAccumulator({ now: startedAt });
   const partitions = createPartitionWriter({
-    store: deps.store,
+    store: retryingPartitionStore(deps.store, retry),
     scanId,
     tenantId: target.tenantId,
     kindOf: (key) => (key === OWNERS_PARTITION_KEY || key.startsWith(INVENTORY_PARTITION_PREFIX) ? 'inventory' : key),
@@ -86,7 +94,7 @@ export async function runScan(deps: ScanDeps, target: ScanTarget, trigger: ScanT
     },
   });
   try {
-    await deps.onStarted?.(scanId);
+    if (deps.onStarted) await retry('recording the scan on the lease', async () => deps.onStarted!(scanId));
     const collected = await collectAll(
       {
         collectors: deps.collectors,
@@ -115,10 +123,11 @@ export async function runScan(deps: ScanDeps, target: ScanTarget, trigger: ScanT
     });
     const status = scanStatus(collected.evidence);
     const missing = collected.evidence.filter((e) => e.status !== 'ok');
-    const error = missing.length > 0 ? missing.map((e) => `${e.key}: ${e.reason ?? e.status}`).join('; ') : undefined;
+    const gaps = [...missing.map((e) => `${e.key}: ${e.reason ?? e.status}`), ...inventoryGaps(collected.evidence)];
+    const error = gaps.length > 0 ? gaps.join('; ') : undefined;
     deps.signal?.throwIfAborted();
     const finishedAt = deps.clock();
-    const alertPlan = await planAlerts(deps, log, {
+    const alertPlan = await planAlerts(deps, log, retry, {
       tenant,
       scanId,
       now: finishedAt,
@@ -127,7 +136,8 @@ export async function runScan(deps: ScanDeps, target: ScanTarget, trigger: ScanT
       reason: error,
     });
     deps.onProgress?.({ type: 'stage', stage: 'storing' });
-    const saved = await deps.store.saveResults(scanId, {
+    log.debug({ scanId }, 'storing the results');
+    const results = {
       status,
       finishedAt: deps.clock(),
       collectorRuns: collected.runs,
@@ -137,7 +147,17 @@ export async function runScan(deps: ScanDeps, target: ScanTarget, trigger: ScanT
       partitions: partitions.counts,
       adoption: adoptionOf(snapshot, inventoryFact),
       ...(alertPlan ? { alerts: { tenantId: target.tenantId, plan: alertPlan, now: finishedAt } } : {}),
-    });
+    };
+    // One transaction: cut by an outage it is rolled back whole and written again. Had its COMMIT
+    // gone through unanswered, the scan is found finished, and it is not written twice.
+    const saved = await retry(
+      'storing the results',
+      () => deps.store.saveResults(scanId, results),
+      async () =>
+        (await deps.store.lastFinishedScanId(target.tenantId, scanId + 1)) === scanId
+          ? { scanId, evidenceCount: collected.evidence.filter((e) => e.status === 'ok').length + partitions.counts.stored, evidenceNew: partitions.counts.new }
+          : undefined,
+    );
     const durationMs = Math.round(performance.now() - started);
     log.info(
       {
@@ -154,45 +174,80 @@ export async function runScan(deps: ScanDeps, target: ScanTarget, trigger: ScanT
     return { scanId, tenantId: target.tenantId, status, snapshot, collectorRuns: collected.runs, saved, durationMs, ...judgement };
   } catch (error) {
     const aborted = deps.signal?.aborted === true;
+    // The database stayed away longer than the retries wait: not the tenant's failure (it must not
+    // count toward "scans are degraded"), and nothing of the scan's results was committed.
+    const databaseFault = !aborted && isDatabaseUnavailable(error);
     const message = error instanceof Error ? error.message : String(error);
-    await deps.store
-      .endScan(scanId, aborted ? 'aborted' : 'failed', aborted ? abortReason(deps.signal) : message, deps.clock())
-      .catch((endError: unknown) => log.error({ err: endError, scanId }, 'could not mark the scan as ended'));
-    // A failed scan counts toward "scans are degraded"; an aborted one (a stop) does not.
-    if (!aborted && deps.alerts) {
+    const status = aborted || databaseFault ? 'aborted' : 'failed';
+    const reason = aborted ? abortReason(deps.signal) : databaseFault ? `the database was unavailable (${describeDatabaseFault(error)})` : message;
+    // Tried once after an abort or an outage: if the database is still away, the next scan's orphan sweep marks it.
+    const endRetry: Retry = status === 'aborted' ? (_what, step) => step() : retry;
+    await endRetry('marking the scan as ended', () => deps.store.endScan(scanId, status, reason, deps.clock())).catch((endError: unknown) =>
+      log.error({ err: endError, scanId }, 'could not mark the scan as ended; the next scan of the tenant marks it aborted'),
+    );
+    // A failed scan counts toward "scans are degraded"; an aborted one (a stop, an outage) does not.
+    if (status === 'failed' && deps.alerts) {
       const now = deps.clock();
-      const plan = await planAlerts(deps, log, { tenant, scanId, now, status: 'failed', judged: null, reason: message });
-      if (plan) await deps.alerts.alertStore.savePlan(target.tenantId, scanId, plan, now).catch((alertError: unknown) => log.error({ err: alertError, scanId }, 'could not store the alerts of a failed scan'));
+      const plan = await planAlerts(deps, log, retry, { tenant, scanId, now, status: 'failed', judged: null, reason: message }).catch(() => undefined);
+      if (plan) {
+        await retry('storing the alerts of a failed scan', () => deps.alerts!.alertStore.savePlan(target.tenantId, scanId, plan, now)).catch((alertError: unknown) =>
+          log.error({ err: alertError, scanId }, 'could not store the alerts of a failed scan'),
+        );
+      }
     }
-    log.error({ scanId, err: aborted ? undefined : error }, aborted ? 'scan aborted' : 'scan failed');
+    if (databaseFault) log.error({ scanId, database: deps.databaseRetry?.database, fault: describeDatabaseFault(error) }, 'scan aborted: the database was unavailable');
+    else log.error({ scanId, err: aborted ? undefined : error }, aborted ? 'scan aborted' : 'scan failed');
     throw error;
   }
 }
 
+/** One database step of the scan, retried while the database is unavailable (see database-retry.ts). */
+type Retry = <T>(what: string, step: () => Promise<T>, settled?: () => Promise<T | undefined>) => Promise<T>;
+
 /**
- * The scan's alert plan, or undefined without alert deps. A failure to plan (the store could
- * not be read) is logged and leaves this scan without alerts rather than losing its results.
+ * The scan's alert plan, or undefined without alert deps. Planning reads the store; while the
+ * database is unavailable it is retried, and if it stays unavailable the scan fails (its results
+ * could not be stored either) rather than being stored without its alerts, which would lose
+ * them. Any other failure to plan (a bug) is logged and leaves this scan without alerts rather
+ * than losing its results.
  */
-async function planAlerts(deps: ScanDeps, log: Logger, scan: ScanForAlerts): Promise<AlertPlan | undefined> {
-  if (!deps.alerts) return undefined;
+async function planAlerts(deps: ScanDeps, log: Logger, retry: Retry, scan: ScanForAlerts): Promise<AlertPlan | undefined> {
+  const alerts = deps.alerts;
+  if (!alerts) return undefined;
   try {
-    return await planScanAlerts(deps.alerts, scan);
+    return await retry("reading the scan's alert state", () => planScanAlerts(alerts, scan));
   } catch (error) {
+    if (isDatabaseUnavailable(error) || deps.signal?.aborted) throw error;
     log.error({ err: error, scanId: scan.scanId }, 'could not plan the alerts of this scan; its results are stored without them');
     return undefined;
   }
 }
 
 /**
+ * The partition writer's store, each step retried while the database is unavailable. Documents
+ * are content-addressed (`ON CONFLICT DO NOTHING`), so storing a batch again is harmless; the
+ * link transaction is all or nothing. (Only a link whose COMMIT went through unanswered fails
+ * its retry, on the links it made: the scan then fails, and is scanned again, with nothing half-written.)
+ */
+function retryingPartitionStore(store: ScanRepository, retry: Retry): Pick<ScanRepository, 'putPartitions' | 'linkPartitions' | 'lastFinishedScanId' | 'scanDocuments'> {
+  return {
+    putPartitions: (scanId, documents) => retry('storing inventory documents', () => store.putPartitions(scanId, documents)),
+    linkPartitions: (scanId, manifests) => retry('linking inventory documents to the scan', () => store.linkPartitions(scanId, manifests)),
+    lastFinishedScanId: (tenantId, beforeScanId) => retry('finding the previous scan', () => store.lastFinishedScanId(tenantId, beforeScanId)),
+    scanDocuments: (scanId, keys) => retry("reading the previous scan's documents", () => store.scanDocuments(scanId, keys)),
+  };
+}
+
+/**
  * `succeeded` when everything that could be collected was; `partial` when some collection
- * failed or was refused; `failed` when nothing was collected. Evidence that the tenant's
+ * failed or was refused, including inventory sections of some environments and owner lookups
+ * (see collection-gaps.ts); `failed` when nothing was collected. Evidence that the tenant's
  * own posture makes unavailable (e.g. Advisor needs a managed environment) is an answer
  * about the tenant, not a failed collection: it does not make the scan partial, or a tenant
  * at level 100 would look degraded every night. The checks that need it still say unknown, and why.
  */
 export function scanStatus(evidence: readonly EvidenceItem[]): Exclude<ScanStatus, 'running'> {
-  const failed = evidence.filter((e) => e.status !== 'ok' && !TENANT_POSTURE_CODES.has(e.errorCode ?? ''));
-  if (failed.length === 0) return 'succeeded';
+  if (collectionGaps(evidence).length === 0) return 'succeeded';
   return evidence.some((e) => e.status === 'ok') ? 'partial' : 'failed';
 }
 

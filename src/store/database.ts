@@ -47,7 +47,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     ? await connectServer(options.databaseUrl, options.poolSize ?? 4)
     : await startEmbedded(options.dataDir);
   const log = options.log;
-  connection.pool.on('error', (error) => log.warn({ err: error }, 'idle database connection failed'));
+  // Not `err: error`: pg-pool hangs the whole client on the error (`err.client`), kilobytes per line.
+  connection.pool.on('error', (error: Error & { code?: string }) =>
+    log.warn({ type: error.name, code: error.code, message: error.message }, 'idle database connection failed'),
+  );
   let migrations: MigrationReport;
   try {
     migrations = await applyMigrations(connection.pool, migrationsDir, log);

@@ -20,7 +20,8 @@ ON CONFLICT ("hash") DO NOTHING`;
 
 const INSERT_SCAN_EVIDENCE = `
 INSERT INTO "scan_evidence" ("scan_id", "key", "status", "evidence_hash", "collected_at")
-SELECT $1::int, k, 'ok'::"CollectorStatus", h, c FROM unnest($2::text[], $3::text[], $4::timestamptz[]) AS t(k, h, c)`;
+SELECT $1::int, k, 'ok'::"CollectorStatus", h, c FROM unnest($2::text[], $3::text[], $4::timestamptz[]) AS t(k, h, c)
+ON CONFLICT ("scan_id", "key") DO NOTHING`;
 
 /** Stores the documents (content-addressed, unlinked) in one statement; returns how many were new. */
 export async function insertPartitionDocuments(pool: pg.Pool | pg.PoolClient, documents: readonly { kind: string; doc: CanonicalDocument }[]): Promise<number> {

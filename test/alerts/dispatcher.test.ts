@@ -186,25 +186,57 @@ describe('dispatcher', () => {
     expect(channel.received).toHaveLength(1);
   });
 
-  it('re-sends, with the same key, a message whose accepted attempt could not be recorded', async () => {
+  it('records an accepted attempt once the database answers again, within the claim: no re-send', async () => {
+    const { id, idempotencyKey } = await oneMessage();
+    let outage = 2;
+    const flaky: OutboxRepository = {
+      ...outbox,
+      recordAttempt: (...args) => (outage-- > 0 ? Promise.reject(new Error('Connection terminated unexpectedly')) : outbox.recordAttempt(...args)),
+    };
+    const channel = fakeChannel();
+    const d = dispatcher({ [CHANNEL]: channel }, { outbox: flaky });
+    const running = d.runOnce();
+    await until(() => clock.pending === 1);
+    await clock.advance(500);
+    await until(() => clock.pending === 1);
+    await clock.advance(1_000);
+    expect(await running).toMatchObject({ delivered: 1, unrecorded: 0 });
+    expect(clock.sleeps).toEqual([500, 1_000]);
+    expect(channel.received.map((a) => a.idempotencyKey)).toEqual([idempotencyKey]);
+    expect(await message(id)).toMatchObject({ status: 'delivered', attempts: 1 });
+    expect(logLines.map((l) => l.msg)).toContain('the database is unavailable (Connection terminated unexpectedly): recording an alert delivery is retried until it answers');
+    expect(logLines.find((l) => l.msg === 'the database answered again: recording an alert delivery resumed')).toMatchObject({ messageId: id, attempts: 3 });
+  });
+
+  it('re-sends, with the same key, a message whose accepted attempt could not be recorded before its claim ran out', async () => {
     const { id, idempotencyKey } = await oneMessage();
     let failRecording = true;
     const flaky: OutboxRepository = {
       ...outbox,
-      recordAttempt: (...args) => {
-        if (failRecording) return Promise.reject(new Error('Connection terminated unexpectedly'));
-        return outbox.recordAttempt(...args);
-      },
+      recordAttempt: (...args) => (failRecording ? Promise.reject(new Error('Connection terminated unexpectedly')) : outbox.recordAttempt(...args)),
     };
     const channel = fakeChannel();
     const d = dispatcher({ [CHANNEL]: channel }, { outbox: flaky });
-    expect(await d.runOnce()).toMatchObject({ unrecorded: 1, deliveries: [{ outcome: 'unrecorded', error: 'Connection terminated unexpectedly' }] });
+    const running = d.runOnce();
+    // The retries stop a fifth of the claim before it runs out.
+    for (let waited = 0; waited < LOCK_MS * 0.8; waited += 5_000) {
+      await until(() => clock.pending === 1);
+      await clock.advance(5_000);
+    }
+    expect(await running).toMatchObject({ unrecorded: 1, deliveries: [{ outcome: 'unrecorded', error: 'Connection terminated unexpectedly' }] });
     expect(logLines.find((l) => l.outcome === 'unrecorded')?.msg).toMatch(/will be sent again, with the same idempotency key/);
     failRecording = false;
     await clock.advance(LOCK_MS);
     expect((await d.runOnce()).delivered).toBe(1);
     expect(channel.received.map((a) => a.idempotencyKey)).toEqual([idempotencyKey, idempotencyKey]);
     expect(await message(id)).toMatchObject({ status: 'delivered', attempts: 1 });
+  });
+
+  it('does not wait when recording fails for another reason than an unavailable database', async () => {
+    await oneMessage();
+    const broken: OutboxRepository = { ...outbox, recordAttempt: () => Promise.reject(new Error('alert message #1 no longer exists')) };
+    expect(await dispatcher({ [CHANNEL]: fakeChannel() }, { outbox: broken }).runOnce()).toMatchObject({ unrecorded: 1 });
+    expect(clock.sleeps).toEqual([]);
   });
 
   it('sends nothing again after a restart once everything was delivered', async () => {
@@ -281,5 +313,27 @@ describe('dispatcher loop', () => {
     await until(() => calls === 2, 10_000);
     await d.stop();
     expect(logLines.filter((l) => l.msg === 'could not claim alert messages; trying again at the next poll')).toHaveLength(2);
+  });
+
+  it('polls again after 1, 2, 4 ... s while the database is unavailable, and says once that it stopped and once that it resumed', async () => {
+    let down = 4;
+    const { id } = await oneMessage();
+    const refusing: OutboxRepository = { ...outbox, claim: (...args) => (down-- > 0 ? Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })) : outbox.claim(...args)) };
+    const channel = fakeChannel();
+    const d = dispatcher({ [CHANNEL]: channel }, { outbox: refusing });
+    d.start(30_000);
+    for (const pause of [1_000, 2_000, 4_000, 8_000]) {
+      await until(() => clock.pending === 1, 10_000);
+      await clock.advance(pause);
+    }
+    await until(() => channel.received.length === 1, 10_000);
+    await until(() => clock.pending === 1, 10_000);
+    await d.stop();
+    expect(clock.sleeps).toEqual([1_000, 2_000, 4_000, 8_000, 30_000]);
+    expect(await message(id)).toMatchObject({ status: 'delivered' });
+    expect(logLines.filter((l) => /database/.test(String(l.msg))).map((l) => l.msg)).toEqual([
+      'the database is unavailable (ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:5432): alert delivery waits for it',
+      'the database answered again: alert delivery resumed',
+    ]);
   });
 });

@@ -102,6 +102,42 @@ describe('scheduler', () => {
     expect(await scheduler.runNow('contoso', 'schedule')).toMatchObject({ status: 'failed' });
   });
 
+  it('runs a scan that failed on an unavailable database again after 30 s, 2 min and 10 min, then leaves it to the schedule', async () => {
+    const unreachable = Object.assign(new Error("Can't reach database server at 127.0.0.1:5432"), { code: 'P1001' });
+    let calls = 0;
+    const { scheduler, lines, graceTimers } = rig({ scan: async () => (calls += 1, Promise.reject(unreachable)) });
+    expect(await scheduler.runNow('contoso', 'schedule')).toEqual({ status: 'failed', error: unreachable, retryInMs: 30_000 });
+    expect(graceTimers.delays).toEqual([30_000]);
+    for (const next of [120_000, 600_000]) {
+      await graceTimers.fire();
+      expect(graceTimers.delays).toEqual([next]);
+    }
+    await graceTimers.fire();
+    expect(calls).toBe(4);
+    expect(graceTimers.delays).toEqual([]);
+    expect(lines.filter((l) => l.level === 50).map((l) => [l.msg, l.fault])).toEqual([
+      ['schedule scan failed: the database was unavailable; it runs again in 30 s', "P1001: Can't reach database server at 127.0.0.1:5432"],
+      ['schedule scan failed: the database was unavailable; it runs again in 120 s', "P1001: Can't reach database server at 127.0.0.1:5432"],
+      ['schedule scan failed: the database was unavailable; it runs again in 600 s', "P1001: Can't reach database server at 127.0.0.1:5432"],
+      ['schedule scan failed: the database was unavailable, and stayed so through every retry; the next run is the scheduled one', "P1001: Can't reach database server at 127.0.0.1:5432"],
+    ]);
+  });
+
+  it('forgets the retries once a run succeeds, and cancels a waiting one on stop', async () => {
+    const down = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    let fail = true;
+    const { scheduler, graceTimers, scans } = rig({ scan: async () => (fail ? Promise.reject(down) : undefined) });
+    await scheduler.runNow('contoso', 'startup');
+    fail = false;
+    await graceTimers.fire();
+    expect(graceTimers.delays).toEqual([]);
+    fail = true;
+    expect(await scheduler.runNow('contoso', 'startup')).toMatchObject({ retryInMs: 30_000 });
+    await scheduler.stop();
+    expect(graceTimers.delays).toEqual([]);
+    expect(scans).toEqual([]);
+  });
+
   it('on stop, lets a running scan finish within the grace period', async () => {
     const { scheduler, fires, scans, stoppedTasks, graceTimers, leases } = rig();
     const run = fires.get('contoso')!();
