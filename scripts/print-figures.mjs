@@ -16,12 +16,9 @@ const dir = values.dir ?? process.env.PPMAT_FIGURES_DIR ?? path.join(path.dirnam
 const since = values.since ? Date.parse(values.since) : Number.NEGATIVE_INFINITY;
 const required = (values.require ?? '').split(',').filter(Boolean);
 
-let names = [];
-try {
-  names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
-} catch {
-  names = [];
-}
+const names = await readdir(dir)
+  .then((all) => all.filter((n) => n.endsWith('.json')).sort())
+  .catch(() => []);
 const seen = new Set();
 for (const name of names) {
   const record = JSON.parse(await readFile(path.join(dir, name), 'utf8'));

@@ -74,7 +74,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInDeps): vo
       reply,
       'PPMAT_E_NOT_FOUND',
       deps.entra
-        ? 'Microsoft Entra ID browser sign-in needs the app\'s client secret (api.auth.entra.clientSecretEnv or clientSecretFile); use an API token meanwhile.'
+        ? 'Microsoft Entra ID browser sign-in needs the app\'s client secret (api.auth.entra.clientSecret as { env }, { file } or { keyVault }, or clientSecretEnv / clientSecretFile); use an API token meanwhile.'
         : 'Microsoft Entra ID sign-in is not configured (api.auth.entra); use an API token (`ppmat tokens create`).',
     );
 
