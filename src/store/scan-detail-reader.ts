@@ -8,7 +8,7 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { CheckResult, Outcome, Severity } from '../rules/types.js';
 import type { CapabilityResult } from '../scoring/types.js';
-import { documentsByHash, queryViaPrisma, resolveKeys } from './partition-reads.js';
+import { documentsByHash, queryViaPrisma, resolveKeys, type ResolvedKey } from './partition-reads.js';
 import { capabilityResultFromRow, checkResultFromRow } from './scan-reader.js';
 import type { ScanListItem } from './scan-repository.js';
 
@@ -31,19 +31,8 @@ export interface StoredCheck {
   evidence: { key: string; hash: string | null }[];
 }
 
-export interface EvidenceMeta {
-  key: string;
-  status: 'ok' | 'unavailable' | 'error';
-  hash: string | null;
-  bytes: number | null;
-  reason: string | null;
-  errorCode: string | null;
-  /**
-   * When it was collected; for a partition document listed in a manifest, the manifest link's
-   * time (when the last document of its bucket was stored), which is no earlier than the document's.
-   */
-  collectedAt: Date;
-}
+/** What a scan holds under one key (see ResolvedKey: for a manifest-listed document, `collectedAt` is its manifest link's time). */
+export type EvidenceMeta = Omit<ResolvedKey, 'via' | 'content'>;
 
 export interface ScanDetailReader {
   /** The tenant's scans (any status), newest first, before the scan `beforeId` when given. */

@@ -5,9 +5,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCommand } from '../../src/cli/start.command.js';
 import { startSimulator } from '../../src/simulator/server.js';
-import { captureStream, FABRIKAM_TOKEN, simulatorTenantConfig, useCliSandbox } from '../support/cli-harness.js';
+import { FABRIKAM_TOKEN, simulatorTenantConfig, startThenStop, useCliSandbox } from '../support/cli-harness.js';
 
 const sandbox = useCliSandbox('ppmat-missed-');
 let simulator: Awaited<ReturnType<typeof startSimulator>>;
@@ -18,22 +17,7 @@ afterAll(async () => {
   await simulator?.close();
 });
 
-/** Starts the service, stops it (as Ctrl-C does) once it says when the next scan runs; its exit code and output. */
-async function startThenStop() {
-  const stdout = captureStream();
-  const stderr = captureStream();
-  const controller = new AbortController();
-  const ready = setInterval(() => {
-    if (stdout.text().includes('Press Ctrl-C to stop.')) controller.abort(new Error('interrupted by SIGINT'));
-  }, 20);
-  try {
-    const env = { ...sandbox.env, FABRIKAM_TOKEN, PPMAT_LOG_LEVEL: 'silent' };
-    const code = await startCommand({}, { stdout, stderr, env, cwd: sandbox.dir, signal: controller.signal });
-    return { code, stdout: stdout.text() };
-  } finally {
-    clearInterval(ready);
-  }
-}
+const startService = () => startThenStop({ ...sandbox.env, FABRIKAM_TOKEN, PPMAT_LOG_LEVEL: 'silent' }, sandbox.dir);
 
 const withDatabase = sandbox.withDatabase;
 
@@ -42,20 +26,20 @@ describe('ppmat start with a configured tenant', () => {
     await writeFile(path.join(sandbox.dir, 'ppmat.yaml'), simulatorTenantConfig(simulator, '    schedule: "0 2 * * *"\n    timezone: Europe/Berlin'));
     const tenantId = simulator.tenantId;
 
-    const never = await startThenStop();
+    const never = await startService();
     expect(never.code).toBe(0);
     expect(never.stdout).toMatch(/Security\s+\d00\s+/);
     expect(never.stdout).toMatch(/Next scan of Fabrikam: \S+ \(0 2 \* \* \*, Europe\/Berlin\)/);
     expect(await withDatabase((db) => db.prisma.scan.findMany({ select: { trigger: true, status: true } }))).toEqual([{ trigger: 'startup', status: 'succeeded' }]);
 
-    const current = await startThenStop();
+    const current = await startService();
     expect(current.code).toBe(0);
     expect(current.stdout).not.toMatch(/Security\s+\d00\s+/);
     expect(await withDatabase((db) => db.prisma.scan.count())).toBe(1);
 
     // As if the service had been down since the day before yesterday.
     await withDatabase((db) => db.prisma.scan.updateMany({ where: { tenantId }, data: { startedAt: new Date(Date.now() - 2 * 86_400_000) } }));
-    const missed = await startThenStop();
+    const missed = await startService();
     expect(missed.stdout).toMatch(/Security\s+\d00\s+/);
     expect(await withDatabase((db) => db.prisma.scan.findMany({ orderBy: { id: 'asc' }, select: { trigger: true } }))).toEqual([{ trigger: 'startup' }, { trigger: 'startup' }]);
   });

@@ -6,9 +6,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startCommand } from '../../src/cli/start.command.js';
 import { QUEUE_SCHEMA, SCAN_QUEUE } from '../../src/queue/scan-queue.js';
-import { captureStream, simulatorTenantConfig, useCliSandbox } from '../support/cli-harness.js';
+import { simulatorTenantConfig, startThenStop, useCliSandbox } from '../support/cli-harness.js';
 
 const sandbox = useCliSandbox('ppmat-start-queue-');
 const TENANT = { tenantId: '4f1d2c3b-0000-4000-8000-00000000abcd', url: 'http://127.0.0.1:9' };
@@ -19,18 +18,11 @@ describe.skipIf(!process.env.PPMAT_TEST_DATABASE_URL)('ppmat start in queue mode
       path.join(sandbox.dir, 'ppmat.yaml'),
       ['scans: { mode: queue }', simulatorTenantConfig(TENANT, '    schedule: "0 2 * * *"\n    timezone: UTC')].join('\n'),
     );
-    const stdout = captureStream();
-    const stderr = captureStream();
-    const controller = new AbortController();
-    const ready = setInterval(() => {
-      if (stdout.text().includes('Press Ctrl-C to stop.')) controller.abort(new Error('interrupted by SIGINT'));
-    }, 20);
     // FABRIKAM_TOKEN, the tenant's credential, is deliberately not set here.
-    const env = { ...sandbox.env, PPMAT_LOG_LEVEL: 'silent' };
-    const code = await startCommand({}, { stdout, stderr, env, cwd: sandbox.dir, signal: controller.signal }).finally(() => clearInterval(ready));
+    const { code, stdout, stderr } = await startThenStop({ ...sandbox.env, PPMAT_LOG_LEVEL: 'silent' }, sandbox.dir);
 
-    expect(code, stderr.text()).toBe(0);
-    expect(stdout.text()).toMatch(/Next scan of Fabrikam: \S+ \(0 2 \* \* \*, UTC\)/);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/Next scan of Fabrikam: \S+ \(0 2 \* \* \*, UTC\)/);
     const jobs = await sandbox.withDatabase((db) => db.pool.query<{ data: { tenantId: string; trigger: string } }>(`SELECT data FROM ${QUEUE_SCHEMA}.job WHERE name = $1`, [SCAN_QUEUE]));
     expect(jobs.rows.map((row) => row.data)).toEqual([expect.objectContaining({ tenantId: TENANT.tenantId, trigger: 'startup' })]);
     expect(await sandbox.withDatabase((db) => db.prisma.scan.count())).toBe(0);

@@ -94,3 +94,23 @@ export function useCliSandbox(prefix: string): CliSandbox {
     },
   };
 }
+
+/**
+ * Runs `ppmat start` in this process and stops it (as Ctrl-C does) once it says when the next
+ * scan runs; its exit code and output.
+ */
+export async function startThenStop(env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { startCommand } = await import('../../src/cli/start.command.js');
+  const stdout = captureStream();
+  const stderr = captureStream();
+  const controller = new AbortController();
+  const ready = setInterval(() => {
+    if (stdout.text().includes('Press Ctrl-C to stop.')) controller.abort(new Error('interrupted by SIGINT'));
+  }, 20);
+  try {
+    const code = await startCommand({}, { stdout, stderr, env, cwd, signal: controller.signal });
+    return { code, stdout: stdout.text(), stderr: stderr.text() };
+  } finally {
+    clearInterval(ready);
+  }
+}
